@@ -1,0 +1,73 @@
+import { buildApp } from "../app.js";
+import type { Config } from "../config/config.js";
+import { closeInfrastructure, openInfrastructure } from "../infrastructure.js";
+import { createLogger } from "../logger.js";
+import type { Services } from "../services.js";
+
+/**
+ * Serves until SIGTERM/SIGINT, then stops accepting, lets in-flight requests finish and closes
+ * storage. Returns a function that does the same (tests, embedding).
+ */
+export async function serve(
+  config: Readonly<Config>,
+  out: NodeJS.WritableStream = process.stdout,
+): Promise<{ stop: () => Promise<void>; url: string }> {
+  const logger = createLogger(config);
+  const infra = await openInfrastructure(config, logger);
+  const app = await buildApp(infra);
+  await bootstrapFirstKey(config, app.services, out);
+  const address = await app.listen({ port: config.port, host: config.host });
+  const url = address.replace("://[::1]", "://localhost");
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      logger.info("shutting down: finishing in-flight requests");
+      await app.close();
+      await closeInfrastructure(infra);
+    })();
+    return stopping;
+  };
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.once(signal, () => {
+      stop().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, "shutdown failed");
+          process.exit(1);
+        },
+      );
+    });
+  }
+  return { stop, url };
+}
+
+/**
+ * On a fresh development database there is no way to call anything, so the first start creates
+ * one key and prints it once with a ready-to-paste request. Never in production.
+ */
+async function bootstrapFirstKey(
+  config: Readonly<Config>,
+  services: Services,
+  out: NodeJS.WritableStream,
+): Promise<void> {
+  if (config.env === "production") return;
+  if ((await services.apiKeys.count()) > 0) return;
+  const { key } = await services.apiKeys.create({ name: "development (created at first start)" });
+  const base = `${config.publicUrl}${config.basePath}`;
+  out.write(
+    [
+      "",
+      "No API key existed, so one was created for development. It is shown only this once:",
+      "",
+      `  ${key}`,
+      "",
+      "Try it:",
+      "",
+      `  curl -s -X POST ${base}/getuser -H 'x-api-key: ${key}' -H 'content-type: application/json' -d '{"mobile":"+919812345678"}'`,
+      "",
+      `Reference: ${config.publicUrl}/docs`,
+      "",
+    ].join("\n"),
+  );
+}

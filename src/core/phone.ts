@@ -1,0 +1,80 @@
+import { parsePhoneNumberFromString } from "libphonenumber-js/max";
+import { defineErrors } from "./errors.js";
+
+export const phoneErrors = defineErrors({
+  INVALID_PHONE_NUMBER:
+    "The mobile number is not valid. Send the national number with country_code (e.g. +91) or a full E.164 number such as +919812345678.",
+  COUNTRY_CODE_REQUIRED:
+    "country_code is required for a national number (or send the full E.164 number starting with +).",
+});
+
+/** A number validated and normalised to E.164: one person = one E.164 number. */
+export interface PhoneNumber {
+  e164: string;
+  /** The E.164 prefix, e.g. "+91". */
+  countryCode: string;
+  /** ISO 3166 alpha-2 region, e.g. "IN" (undefined for non-geographic numbers). */
+  country: string | undefined;
+  nationalNumber: string;
+}
+
+export interface PhoneOptions {
+  /** DEFAULT_COUNTRY_CODE, applied to national numbers sent without a country code. */
+  defaultCountryCode: string | undefined;
+  /** OTP_TEST_NUMBERS: accepted even where the numbering plan says the range is unused. */
+  testNumbers: ReadonlyMap<string, string>;
+}
+
+/**
+ * Normalises `mobile` (national digits, or full E.164 with "+") and an optional `country_code`
+ * to E.164, falling back to DEFAULT_COUNTRY_CODE. Throws VALIDATION_FAILED-style app errors.
+ */
+export function normalisePhone(
+  input: { mobile: string; country_code?: string | undefined },
+  options: PhoneOptions,
+): PhoneNumber {
+  const { defaultCountryCode } = options;
+  const mobile = input.mobile.replace(/[\s\-().]/g, "");
+  let candidate: string;
+  if (mobile.startsWith("+")) {
+    candidate = mobile;
+  } else {
+    const prefix = input.country_code ?? defaultCountryCode;
+    if (prefix === undefined) {
+      throw phoneErrors.create("COUNTRY_CODE_REQUIRED", {
+        errors: [{ field: "country_code", message: "required for a national number" }],
+      });
+    }
+    // A national number may carry its trunk prefix ("09812345678"); the library strips it.
+    candidate = `${prefix}${mobile.replace(/^0+/, "")}`;
+  }
+  const parsed = parsePhoneNumberFromString(candidate);
+  // Review/demo numbers (OTP_TEST_NUMBERS) are often fictional ranges such as +1 555 555 01xx.
+  const isTestNumber = parsed?.isPossible() === true && options.testNumbers.has(parsed.number);
+  if (!parsed || !(parsed.isValid() || isTestNumber)) {
+    throw phoneErrors.create("INVALID_PHONE_NUMBER", {
+      errors: [{ field: "mobile", message: "not a valid phone number" }],
+    });
+  }
+  // A full number that contradicts the given country_code is ambiguous: refuse rather than guess.
+  if (
+    mobile.startsWith("+") &&
+    input.country_code &&
+    `+${parsed.countryCallingCode}` !== input.country_code
+  ) {
+    throw phoneErrors.create("INVALID_PHONE_NUMBER", {
+      errors: [
+        {
+          field: "country_code",
+          message: `does not match the number's prefix +${parsed.countryCallingCode}`,
+        },
+      ],
+    });
+  }
+  return {
+    e164: parsed.number,
+    countryCode: `+${parsed.countryCallingCode}`,
+    country: parsed.country,
+    nationalNumber: parsed.nationalNumber,
+  };
+}

@@ -1,0 +1,71 @@
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import SqliteDatabase from "better-sqlite3";
+import { Kysely, PostgresDialect, SqliteDialect, sql } from "kysely";
+import pg from "pg";
+import type { Database } from "./schema.js";
+
+export type Engine = "sqlite" | "postgres";
+
+export interface Storage {
+  db: Kysely<Database>;
+  engine: Engine;
+  /** Cheap round trip for /readyz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+// pg returns int8 (COUNT, SUM) as strings to avoid precision loss; our counts are small, so parse
+// them once here instead of at every call site. The single place engine differences are handled.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//.test(url);
+}
+
+/** Opens SQLite (a path, `file:PATH` or `:memory:`) or PostgreSQL (`postgres://...`). */
+export function openStorage(url: string, options: { searchPath?: string } = {}): Storage {
+  if (isPostgresUrl(url)) return openPostgres(url, options.searchPath);
+  return openSqlite(url);
+}
+
+function openSqlite(url: string): Storage {
+  const path = url.replace(/^file:/, "");
+  if (path !== ":memory:") mkdirSync(dirname(resolve(path)), { recursive: true });
+  const connection = new SqliteDatabase(path);
+  connection.pragma("journal_mode = WAL");
+  connection.pragma("foreign_keys = ON");
+  connection.pragma("busy_timeout = 5000");
+  connection.pragma("synchronous = NORMAL");
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
+  return {
+    db,
+    engine: "sqlite",
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+}
+
+function openPostgres(url: string, searchPath: string | undefined): Storage {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    connectionTimeoutMillis: 5000,
+    // A statement that hangs must not hold a request forever.
+    statement_timeout: 10_000,
+    ...(searchPath ? { options: `-c search_path=${searchPath}` } : {}),
+  });
+  // An idle client losing its connection (database restart) must not crash the process.
+  pool.on("error", () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    engine: "postgres",
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+}
