@@ -3,6 +3,7 @@ import type { Config } from "./config/config.js";
 import type { Clock } from "./core/clock.js";
 import { createApiKeyService } from "./modules/api-keys/api-keys.service.js";
 import { createAuditLog } from "./modules/audit/audit.service.js";
+import { createDeviceService } from "./modules/devices/devices.service.js";
 import { createOrganizationService } from "./modules/organizations/organizations.service.js";
 import { createUserService } from "./modules/users/users.service.js";
 import type { EmailSender } from "./providers/email/email.js";
@@ -38,9 +39,10 @@ export function createServices(infra: Infrastructure) {
     audit,
     onTouchError: (error) => logger.warn({ err: error }, "could not record API key use"),
   });
+  const devices = createDeviceService({ db, clock });
   const organizations = createOrganizationService({ db });
   const users = createUserService({ db, config, organizations });
-  return { audit, apiKeys, organizations, users };
+  return { audit, apiKeys, devices, organizations, users };
 }
 
 export type Services = ReturnType<typeof createServices>;
