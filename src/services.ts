@@ -41,7 +41,7 @@ export function createServices(infra: Infrastructure) {
   });
   const devices = createDeviceService({ db, clock });
   const organizations = createOrganizationService({ db });
-  const users = createUserService({ db, config, organizations });
+  const users = createUserService({ db, clock, config, organizations });
   return { audit, apiKeys, devices, organizations, users };
 }
 

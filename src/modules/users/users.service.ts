@@ -1,5 +1,6 @@
-import type { Kysely } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import type { Config } from "../../config/config.js";
+import type { Clock } from "../../core/clock.js";
 import { normalisePhone, type PhoneNumber } from "../../core/phone.js";
 import type { Database } from "../../storage/schema.js";
 import type { OrganizationService } from "../organizations/organizations.service.js";
@@ -29,6 +30,7 @@ export interface PhoneInput {
 
 export function createUserService(deps: {
   db: Kysely<Database>;
+  clock: Clock;
   config: Pick<Config, "defaultCountryCode" | "requireEmailVerification" | "otp">;
   organizations: OrganizationService;
 }) {
@@ -80,6 +82,21 @@ export function createUserService(deps: {
     toProfile,
     async getProfile(input: PhoneInput): Promise<UserProfile> {
       return toProfile(await requireByPhone(input));
+    },
+    findById: (id: string, tx: Kysely<Database> | Transaction<Database> = db) => repo.findUserById(tx, id),
+    /**
+     * Marks `email` verified for the user, only if it is still the user's current address (a link
+     * mailed to an address the user has since replaced verifies nothing). Returns whether it did.
+     */
+    async markEmailVerified(tx: Transaction<Database>, userId: string, email: string): Promise<boolean> {
+      const now = deps.clock.now().toISOString();
+      const result = await tx
+        .updateTable("users")
+        .set({ email_verified_at: now, updated_at: now })
+        .where("id", "=", userId)
+        .where("email", "=", email)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
     },
   };
 }
