@@ -23,3 +23,14 @@ export async function updateUser(
 ): Promise<void> {
   await db.updateTable("users").set(changes).where("id", "=", id).execute();
 }
+
+/** Verifies `email` only while it is still the user's address; returns whether a row changed. */
+export async function markEmailVerified(db: Db, id: string, email: string, at: string): Promise<boolean> {
+  const result = await db
+    .updateTable("users")
+    .set({ email_verified_at: at, updated_at: at })
+    .where("id", "=", id)
+    .where("email", "=", email)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}

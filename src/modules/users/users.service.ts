@@ -89,14 +89,7 @@ export function createUserService(deps: {
      * mailed to an address the user has since replaced verifies nothing). Returns whether it did.
      */
     async markEmailVerified(tx: Transaction<Database>, userId: string, email: string): Promise<boolean> {
-      const now = deps.clock.now().toISOString();
-      const result = await tx
-        .updateTable("users")
-        .set({ email_verified_at: now, updated_at: now })
-        .where("id", "=", userId)
-        .where("email", "=", email)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) > 0;
+      return repo.markEmailVerified(tx, userId, email, deps.clock.now().toISOString());
     },
   };
 }
