@@ -2,7 +2,8 @@ import type { Logger } from "pino";
 import type { Config } from "./config/config.js";
 import { systemClock } from "./core/clock.js";
 import { createProviders } from "./providers/index.js";
-import { createMemoryRateLimiter } from "./rate-limit/rate-limiter.js";
+import { createMemoryRateLimiter, type RateLimiter } from "./rate-limit/rate-limiter.js";
+import { createRedisRateLimiter } from "./rate-limit/redis-rate-limiter.js";
 import type { Infrastructure } from "./services.js";
 import { openStorage } from "./storage/database.js";
 import { migrateToLatest } from "./storage/migrate.js";
@@ -22,9 +23,19 @@ export async function openInfrastructure(config: Readonly<Config>, logger: Logge
     storage,
     clock: systemClock,
     logger,
-    rateLimiter: createMemoryRateLimiter(systemClock),
+    rateLimiter: await openRateLimiter(config, logger),
     ...createProviders(config),
   };
+}
+
+/**
+ * Redis when REDIS_URL is set, so every instance shares rate limits and cooldowns; otherwise a
+ * process-local store, correct for a single instance. The Redis store never fails start-up: it
+ * answers from process memory while Redis is unreachable (see createRedisRateLimiter).
+ */
+async function openRateLimiter(config: Readonly<Config>, logger: Logger): Promise<RateLimiter> {
+  if (!config.redisUrl) return createMemoryRateLimiter(systemClock);
+  return createRedisRateLimiter({ url: config.redisUrl, logger });
 }
 
 /** Closes what openInfrastructure opened. */

@@ -8,7 +8,7 @@ import { createLogger } from "../../src/logger.js";
 import { createMemoryEmail, type MemoryEmail } from "../../src/providers/email/memory-email.js";
 import { createMemoryPush, type MemoryPush } from "../../src/providers/push/memory-push.js";
 import { createMemorySms, type MemorySms } from "../../src/providers/sms/memory-sms.js";
-import { createMemoryRateLimiter } from "../../src/rate-limit/rate-limiter.js";
+import { createMemoryRateLimiter, type RateLimiter } from "../../src/rate-limit/rate-limiter.js";
 import type { Infrastructure } from "../../src/services.js";
 import type { Engine } from "../../src/storage/database.js";
 import { createTestStorage, type TestStorage } from "./databases.js";
@@ -48,7 +48,12 @@ export interface RequestOptions {
 
 /** The real app on a fresh database with in-memory providers, a test clock and captured logs. */
 export async function createTestApp(
-  options: { engine?: Engine; env?: Record<string, string> } = {},
+  options: {
+    engine?: Engine;
+    env?: Record<string, string>;
+    /** Replaces the memory rate limiter (e.g. a Redis one); the caller closes it. */
+    rateLimiter?: RateLimiter;
+  } = {},
 ): Promise<TestApp> {
   const config = loadConfig({
     NODE_ENV: "test",
@@ -73,7 +78,7 @@ export async function createTestApp(
     storage: testStorage.storage,
     clock,
     logger: createLogger(config, logStream),
-    rateLimiter: createMemoryRateLimiter(clock),
+    rateLimiter: options.rateLimiter ?? createMemoryRateLimiter(clock),
     sms,
     email,
     push,
