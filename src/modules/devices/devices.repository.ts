@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from "kysely";
-import type { Database, DeviceTable } from "../../storage/schema.js";
+import type { BlockedDeviceTable, Database, DeviceTable } from "../../storage/schema.js";
 
 export type DeviceRow = DeviceTable;
 type Db = Kysely<Database> | Transaction<Database>;
@@ -64,4 +64,43 @@ export async function replaceOtherDevices(
 
 export async function findBlockedDevice(db: Db, imei: string) {
   return db.selectFrom("blocked_devices").selectAll().where("imei", "=", imei).executeTakeFirst();
+}
+
+export type BlockedDeviceRow = BlockedDeviceTable;
+
+/** Whether any user has (or had) a device with this identifier. */
+export async function anyDeviceWithImei(db: Db, imei: string): Promise<boolean> {
+  const row = await db.selectFrom("devices").select("id").where("imei", "=", imei).executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Whether the user holds this identifier on a device that was not replaced by a newer one. */
+export async function userHasCurrentDevice(db: Db, userId: string, imei: string): Promise<boolean> {
+  const row = await db
+    .selectFrom("devices")
+    .select("id")
+    .where("user_id", "=", userId)
+    .where("imei", "=", imei)
+    .where("status", "!=", "replaced")
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Adds the identifier to the block list unless already there; returns whether a row was added. */
+export async function insertBlockedDevice(db: Db, row: BlockedDeviceRow): Promise<boolean> {
+  const result = await db
+    .insertInto("blocked_devices")
+    .values(row)
+    .onConflict((oc) => oc.column("imei").doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+export async function deleteBlockedDevice(db: Db, imei: string): Promise<boolean> {
+  const result = await db.deleteFrom("blocked_devices").where("imei", "=", imei).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+export async function listBlockedDevices(db: Db): Promise<BlockedDeviceRow[]> {
+  return db.selectFrom("blocked_devices").selectAll().orderBy("blocked_at").orderBy("imei").execute();
 }

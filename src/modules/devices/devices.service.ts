@@ -1,11 +1,34 @@
 import type { Kysely, Transaction } from "kysely";
 import type { Clock } from "../../core/clock.js";
+import { commonErrors } from "../../core/errors.js";
 import { newId } from "../../core/ids.js";
 import type { Database } from "../../storage/schema.js";
+import { type Actor, type AuditLog, operatorActor } from "../audit/audit.service.js";
+import type { UserService } from "../users/users.service.js";
+import { classifyDeviceId, type DeviceIdKind } from "./device-id.js";
 import { deviceErrors } from "./devices.errors.js";
 import * as repo from "./devices.repository.js";
 
 export type { DeviceRow } from "./devices.repository.js";
+
+/** What checkImei may tell: facts about the identifier, never who holds it. */
+export interface IdentifierCheck {
+  valid: boolean;
+  kind: DeviceIdKind;
+  registered: boolean;
+  blocked: boolean;
+  /** Whether the named user holds it on a current device; null when no mobile was given. */
+  matches_user: boolean | null;
+}
+
+/** A block-list entry as shown to operators. */
+export interface BlockedDevice {
+  imei: string;
+  reason: string;
+  blocked_at: string;
+}
+
+const MAX_REASON_LENGTH = 500;
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -15,8 +38,14 @@ export function normalisePlatform(platform: string): "ios" | "android" {
 }
 
 /** The device registry: which app installs belong to which user, and which are blocked. */
-export function createDeviceService(deps: { db: Kysely<Database>; clock: Clock }) {
-  const { db, clock } = deps;
+export function createDeviceService(deps: {
+  db: Kysely<Database>;
+  clock: Clock;
+  audit: AuditLog;
+  /** Only to resolve a mobile number to its user in checkIdentifier. */
+  users: Pick<UserService, "findByPhone">;
+}) {
+  const { db, clock, audit } = deps;
 
   return {
     findById: (id: string, tx: Db = db) => repo.findDeviceById(tx, id),
@@ -85,7 +114,93 @@ export function createDeviceService(deps: { db: Kysely<Database>; clock: Clock }
         updated_at: clock.now().toISOString(),
       });
     },
+
+    /** Throws INVALID_DEVICE_ID unless `imei` is a valid IMEI or a sane per-install device id. */
+    assertValidIdentifier(imei: string): void {
+      if (!classifyDeviceId(imei).valid) throw invalidIdentifier();
+    },
+
+    /**
+     * checkImei: whether the identifier is well-formed, registered, blocked and (with a mobile)
+     * held by that user. Answers only booleans, so it cannot reveal whose device it is.
+     */
+    async checkIdentifier(input: {
+      imei: string;
+      mobile?: string | undefined;
+      country_code?: string | undefined;
+    }): Promise<IdentifierCheck> {
+      // Resolved first: a malformed number is the caller's error whatever the identifier.
+      const { mobile } = input;
+      const user =
+        mobile === undefined
+          ? undefined
+          : await deps.users.findByPhone({ mobile, country_code: input.country_code });
+      const { valid, kind } = classifyDeviceId(input.imei);
+      const registered = await repo.anyDeviceWithImei(db, input.imei);
+      const blocked = (await repo.findBlockedDevice(db, input.imei)) !== undefined;
+      // An unknown number answers false, like a known number without this device: no enumeration.
+      const matchesUser =
+        mobile === undefined
+          ? null
+          : user !== undefined && (await repo.userHasCurrentDevice(db, user.id, input.imei));
+      return { valid, kind, registered, blocked, matches_user: matchesUser };
+    },
+
+    /**
+     * Puts the identifier on the block list (registration and token refresh then answer
+     * DEVICE_BLOCKED). Blocking it again keeps the first entry and reports `already_blocked`.
+     */
+    async block(
+      imei: string,
+      reason: string,
+      actor: Actor = operatorActor,
+    ): Promise<{ device: BlockedDevice; already_blocked: boolean }> {
+      const why = reason.trim();
+      if (why.length === 0 || why.length > MAX_REASON_LENGTH) {
+        throw commonErrors.create("VALIDATION_FAILED", {
+          message: `A reason of 1 to ${MAX_REASON_LENGTH} characters is required.`,
+          errors: [{ field: "reason", message: `1 to ${MAX_REASON_LENGTH} characters` }],
+        });
+      }
+      // A malformed identifier can never register, so blocking one is a typo, unless a device
+      // stored before the rules tightened carries it.
+      if (!classifyDeviceId(imei).valid && !(await repo.anyDeviceWithImei(db, imei))) {
+        throw invalidIdentifier();
+      }
+      const row: repo.BlockedDeviceRow = { imei, reason: why, blocked_at: clock.now().toISOString() };
+      // Insert-if-absent in one statement, audited in the same transaction: two operators
+      // blocking at once produce one entry and one audit event.
+      return db.transaction().execute(async (trx) => {
+        if (await repo.insertBlockedDevice(trx, row)) {
+          await audit.record(trx, "device.blocked", actor, null, { imei, reason: why });
+          return { device: row, already_blocked: false };
+        }
+        const existing = await repo.findBlockedDevice(trx, imei);
+        return { device: existing ?? row, already_blocked: true };
+      });
+    },
+
+    /** Removes the identifier from the block list; returns whether it was on it. */
+    async unblock(imei: string, actor: Actor = operatorActor): Promise<boolean> {
+      return db.transaction().execute(async (trx) => {
+        const removed = await repo.deleteBlockedDevice(trx, imei);
+        if (removed) await audit.record(trx, "device.unblocked", actor, null, { imei });
+        return removed;
+      });
+    },
+
+    /** The block list, oldest entry first. */
+    async listBlocked(): Promise<BlockedDevice[]> {
+      const rows = await repo.listBlockedDevices(db);
+      return rows.map((r) => ({ imei: r.imei, reason: r.reason, blocked_at: r.blocked_at }));
+    },
   };
+}
+
+function invalidIdentifier() {
+  return deviceErrors.create("INVALID_DEVICE_ID", {
+    errors: [{ field: "imei", message: "not a valid IMEI or device id" }],
+  });
 }
 
 export type DeviceService = ReturnType<typeof createDeviceService>;
