@@ -3,11 +3,22 @@ import formbody from "@fastify/formbody";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyBaseLogger } from "fastify";
 import { installApiKeyAuth } from "./http/api-key-auth.js";
+import { installBearerAuth } from "./http/bearer-auth.js";
 import { installErrorHandling } from "./http/error-handler.js";
 import { healthRoutes } from "./http/health.routes.js";
+import { installIdempotency } from "./http/idempotency.js";
 import { installMetrics } from "./http/metrics.js";
 import { installOpenApi } from "./http/openapi.js";
 import type { App } from "./http/types.js";
+import { deviceRoutes } from "./modules/devices/devices.routes.js";
+import { emailRoutes } from "./modules/email/email.routes.js";
+import { verifyEmailRoutes } from "./modules/email/verify-email.routes.js";
+import { faceAuthRoutes } from "./modules/face-auth/face-auth.routes.js";
+import { organizationRoutes } from "./modules/organizations/organizations.routes.js";
+import { otpRoutes } from "./modules/otp/otp.routes.js";
+import { jwksRoutes, sessionRoutes } from "./modules/sessions/sessions.routes.js";
+import { supportRoutes } from "./modules/support/support.routes.js";
+import { registrationRoutes } from "./modules/users/registration.routes.js";
 import { userRoutes } from "./modules/users/users.routes.js";
 import { createServices, type Infrastructure, type Services } from "./services.js";
 
@@ -58,6 +69,12 @@ export async function buildApp(infra: Infrastructure): Promise<App> {
   installMetrics(app);
   await installOpenApi(app, config);
   healthRoutes(app, { storage: infra.storage });
+  jwksRoutes(app, { signingKeys: services.signingKeys });
+  // "Generated on first start": the JWKS lists a key before the first token is signed.
+  app.addHook("onReady", async () => {
+    await services.signingKeys.ensureCurrent();
+  });
+  verifyEmailRoutes(app, { emailVerification: services.emailVerification });
 
   await app.register(
     (scope, _options, done) => {
@@ -81,7 +98,21 @@ function registerOperations(scope: App, services: Services, infra: Infrastructur
     rateLimiter: infra.rateLimiter,
     perMinute: infra.config.apiKeyRateLimitPerMinute,
   });
-  userRoutes(scope, { users: services.users });
+  installIdempotency(scope, { idempotency: services.idempotency });
+  installBearerAuth(scope, {
+    sessions: services.sessions,
+    users: services.users,
+    requireUserToken: infra.config.requireUserToken,
+  });
+  userRoutes(scope, { users: services.users, profile: services.profile });
+  registrationRoutes(scope, { registration: services.registration });
+  otpRoutes(scope, { otp: services.otp });
+  sessionRoutes(scope, { sessions: services.sessions });
+  faceAuthRoutes(scope, { faceAuth: services.faceAuth });
+  supportRoutes(scope, { support: services.support });
+  deviceRoutes(scope, { devices: services.devices });
+  organizationRoutes(scope, { memberships: services.memberships });
+  emailRoutes(scope, { emailVerification: services.emailVerification });
 }
 
 /** A hop count trusts that many proxies nearest to us; Fastify takes it as a function. */
