@@ -5,6 +5,7 @@ import { loadConfig } from "../../src/config/config.js";
 import { createTestClock, type TestClock } from "../../src/core/clock.js";
 import type { App } from "../../src/http/types.js";
 import { createLogger } from "../../src/logger.js";
+import type { EmailSender } from "../../src/providers/email/email.js";
 import { createMemoryEmail, type MemoryEmail } from "../../src/providers/email/memory-email.js";
 import { createMemoryPush, type MemoryPush } from "../../src/providers/push/memory-push.js";
 import { createMemorySms, type MemorySms } from "../../src/providers/sms/memory-sms.js";
@@ -53,6 +54,8 @@ export async function createTestApp(
     env?: Record<string, string>;
     /** Replaces the memory rate limiter (e.g. a Redis one); the caller closes it. */
     rateLimiter?: RateLimiter;
+    /** Replaces the memory email sender (e.g. SMTP to a local server); `t.email` then stays empty. */
+    emailSender?: EmailSender;
   } = {},
 ): Promise<TestApp> {
   const config = loadConfig({
@@ -80,7 +83,7 @@ export async function createTestApp(
     logger: createLogger(config, logStream),
     rateLimiter: options.rateLimiter ?? createMemoryRateLimiter(clock),
     sms,
-    email,
+    email: options.emailSender ?? email,
     push,
   };
   const app = await buildApp(infra);
