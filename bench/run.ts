@@ -28,7 +28,13 @@ async function measure(title: string, options: autocannon.Options): Promise<numb
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "mobile-apis-bench-"));
-  const config = loadConfig({ DATABASE_URL: join(dir, "bench.db"), LOG_LEVEL: "warn", NODE_ENV: "production", PORT: "0", API_KEY_RATE_LIMIT_PER_MINUTE: "100000000" });
+  const config = loadConfig({
+    DATABASE_URL: join(dir, "bench.db"),
+    LOG_LEVEL: "warn",
+    NODE_ENV: "production",
+    PORT: "0",
+    API_KEY_RATE_LIMIT_PER_MINUTE: "100000000",
+  });
   const infra = await openInfrastructure(config, createLogger(config));
   const app = await buildApp(infra);
   const { key } = await app.services.apiKeys.create({ name: "bench" });
@@ -57,15 +63,24 @@ async function main(): Promise<void> {
 
   const body = JSON.stringify({ mobile: "+919812345678" });
   const headers = { "content-type": "application/json", "x-api-key": key };
-  process.stdout.write(`${DURATION_SECONDS}s per target, ${CONNECTIONS} connections, Node ${process.version}\n`);
-  const baseline = await measure("bare Fastify route", { url: `${bareUrl}/getuser`, method: "POST", headers, body });
+  process.stdout.write(
+    `${DURATION_SECONDS}s per target, ${CONNECTIONS} connections, Node ${process.version}\n`,
+  );
+  const baseline = await measure("bare Fastify route", {
+    url: `${bareUrl}/getuser`,
+    method: "POST",
+    headers,
+    body,
+  });
   const read = await measure("getUser (key check + SQLite read)", {
     url: `${apiUrl}${config.basePath}/getuser`,
     method: "POST",
     headers,
     body,
   });
-  process.stdout.write(`getUser reaches ${((read / baseline) * 100).toFixed(1)}% of the bare route (target: 50%)\n`);
+  process.stdout.write(
+    `getUser reaches ${((read / baseline) * 100).toFixed(1)}% of the bare route (target: 50%)\n`,
+  );
 
   await bare.close();
   await app.close();

@@ -56,6 +56,8 @@ export async function buildApp(infra: Infrastructure): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const services = createServices(infra);
+  // A server start, not every CLI command that creates services, warns about test numbers.
+  services.otp.warnAboutTestNumbers();
   app.decorate("services", services);
   app.decorateRequest("apiKey", null);
   app.addHook("onSend", async (request, reply) => {

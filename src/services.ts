@@ -52,7 +52,7 @@ export function createServices(infra: Infrastructure) {
   });
   const organizations = createOrganizationService({ db, clock });
   const users = createUserService({ db, clock, config, organizations });
-  // Reads SMS_TEMPLATES_FILE and warns about OTP_TEST_NUMBERS: at start, once.
+  // Reads SMS_TEMPLATES_FILE once: a bad file stops the start.
   const otp = createOtpService({
     db,
     clock,

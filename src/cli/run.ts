@@ -4,8 +4,12 @@ import { closeInfrastructure, openInfrastructure } from "../infrastructure.js";
 import { createLogger } from "../logger.js";
 import { createServices, type Services } from "../services.js";
 import { apiKeysCommand } from "./api-keys.cli.js";
+import { devicesCommand } from "./devices.cli.js";
 import { type CliIo, CliUsageError } from "./io.js";
+import { keysCommand } from "./keys.cli.js";
+import { orgsCommand } from "./orgs.cli.js";
 import { serve } from "./serve.js";
+import { supportCommand } from "./support.cli.js";
 
 const USAGE = `usage: mobile-apis [command]
 
@@ -15,6 +19,17 @@ const USAGE = `usage: mobile-apis [command]
   api-keys list [--json]
   api-keys revoke ID
   api-keys rotate ID [--overlap-hours H] [--json]
+  keys rotate-signing [--json]            a new access-token signing key; old ones verify 15 more minutes
+  keys list [--json]                      signing keys (kid, created, retired; never private material)
+  orgs create --code CODE --name NAME [--json]
+  orgs list [--json]
+  orgs rename CODE --name NAME
+  orgs delete CODE [--force]              refuses while members exist, unless --force
+  devices block IMEI --reason REASON      the device can no longer register or refresh
+  devices unblock IMEI
+  devices list [--json]                   the blocked devices
+  support list [--open] [--json]          support tickets, oldest first
+  support close ID
 `;
 
 type Options = Record<string, string | boolean | undefined>;
@@ -23,6 +38,10 @@ type Command = (services: Services, args: string[], options: Options, io: CliIo)
 /** Operator commands that work on the database directly (no server needed). */
 const commands: Record<string, Command> = {
   "api-keys": apiKeysCommand,
+  keys: keysCommand,
+  orgs: orgsCommand,
+  devices: devicesCommand,
+  support: supportCommand,
 };
 
 export const consoleIo: CliIo = {

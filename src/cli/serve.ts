@@ -18,12 +18,16 @@ export async function serve(
   await bootstrapFirstKey(config, app.services, out);
   const address = await app.listen({ port: config.port, host: config.host });
   const url = address.replace("://[::1]", "://localhost");
+  // Mail queued by requests (and left over from a previous run) goes out from here on.
+  app.services.outbox.start();
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
       logger.info("shutting down: finishing in-flight requests");
       await app.close();
+      // Let a send in progress record its outcome before storage and the mail transport close.
+      await app.services.outbox.stop();
       await closeInfrastructure(infra);
     })();
     return stopping;

@@ -24,7 +24,7 @@ export function isPostgresUrl(url: string): boolean {
 }
 
 /** Opens SQLite (a path, `file:PATH` or `:memory:`) or PostgreSQL (`postgres://...`). */
-export function openStorage(url: string, options: { searchPath?: string } = {}): Storage {
+export function openStorage(url: string, options: { searchPath?: string | undefined } = {}): Storage {
   if (isPostgresUrl(url)) return openPostgres(url, options.searchPath);
   return openSqlite(url);
 }
@@ -55,7 +55,9 @@ function openPostgres(url: string, searchPath: string | undefined): Storage {
     connectionTimeoutMillis: 5000,
     // A statement that hangs must not hold a request forever.
     statement_timeout: 10_000,
-    ...(searchPath ? { options: `-c search_path=${searchPath}` } : {}),
+    // A schema of its own (tests): parallel query workers have been seen failing to resolve a
+    // just-created schema, so such connections plan without them.
+    ...(searchPath ? { options: `-c search_path=${searchPath} -c max_parallel_workers_per_gather=0` } : {}),
   });
   // An idle client losing its connection (database restart) must not crash the process.
   pool.on("error", () => {});
