@@ -41,12 +41,7 @@ export async function createTestStorage(
     storage,
     url: postgresUrl,
     schema,
-    drop: async () => {
-      await storage.close();
-      const cleanup = new pg.Client({ connectionString: postgresUrl });
-      await cleanup.connect();
-      await cleanup.query(`drop schema if exists ${schema} cascade`);
-      await cleanup.end();
-    },
+    // The schema itself is dropped after the run (test/support/global-setup.ts).
+    drop: () => storage.close(),
   };
 }
