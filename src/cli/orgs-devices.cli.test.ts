@@ -2,15 +2,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newId } from "../core/ids.js";
+import { capture } from "../../test/support/cli.js";
+import { insertActiveUser } from "../../test/support/fixtures.js";
 import { openStorage, type Storage } from "../storage/database.js";
 import { runCli } from "./run.js";
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t) }, out, err };
-}
 
 describe("orgs and devices commands", () => {
   const dir = mkdtempSync(join(tmpdir(), "mobile-apis-cli-"));
@@ -34,23 +29,11 @@ describe("orgs and devices commands", () => {
 
   async function addMember(code: string): Promise<void> {
     const at = new Date().toISOString();
-    const userId = newId();
-    await storage.db
-      .insertInto("users")
-      .values({
-        id: userId,
-        e164: "+919812345678",
-        country_code: "+91",
-        national_number: "9812345678",
-        name: "Asha",
-        email: "asha@example.com",
-        email_verified_at: null,
-        status: "active",
-        enrolled_at: at,
-        created_at: at,
-        updated_at: at,
-      })
-      .execute();
+    const { id: userId } = await insertActiveUser(storage.db, {
+      name: "Asha",
+      email_verified_at: null,
+      now: at,
+    });
     const org = await storage.db
       .selectFrom("organizations")
       .select("id")

@@ -3,16 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../test/support/app.js";
+import { capture } from "../../test/support/cli.js";
 import { engines } from "../../test/support/databases.js";
 import { CliUsageError } from "./io.js";
 import { runCli } from "./run.js";
 import { supportCommand } from "./support.cli.js";
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t) }, out, err };
-}
 
 describe.each(engines)("support command on %s", (engine) => {
   let t: TestApp;

@@ -48,10 +48,10 @@ export function normalisePhone(
     // A national number may carry its trunk prefix ("09812345678"); the library strips it.
     candidate = `${prefix}${mobile.replace(/^0+/, "")}`;
   }
-  const parsed = parsePhoneNumberFromString(candidate);
+  const parsed = parseCached(candidate);
   // Review/demo numbers (OTP_TEST_NUMBERS) are often fictional ranges such as +1 555 555 01xx.
-  const isTestNumber = parsed?.isPossible() === true && options.testNumbers.has(parsed.number);
-  if (!parsed || !(parsed.isValid() || isTestNumber)) {
+  const isTestNumber = parsed?.possible === true && options.testNumbers.has(parsed.number);
+  if (!parsed || !(parsed.valid || isTestNumber)) {
     throw phoneErrors.create("INVALID_PHONE_NUMBER", {
       errors: [{ field: "mobile", message: "not a valid phone number" }],
     });
@@ -77,4 +77,33 @@ export function normalisePhone(
     country: parsed.country,
     nationalNumber: parsed.nationalNumber,
   };
+}
+
+interface ParsedNumber {
+  number: string;
+  countryCallingCode: string;
+  country: string | undefined;
+  nationalNumber: string;
+  valid: boolean;
+  possible: boolean;
+}
+
+/** Parsing with full metadata costs tens of microseconds; the same numbers come back again and again. */
+const parsedCache = new Map<string, ParsedNumber | undefined>();
+const PARSED_CACHE_LIMIT = 10_000;
+
+function parseCached(candidate: string): ParsedNumber | undefined {
+  if (parsedCache.has(candidate)) return parsedCache.get(candidate);
+  const phone = parsePhoneNumberFromString(candidate);
+  const parsed = phone && {
+    number: phone.number,
+    countryCallingCode: phone.countryCallingCode,
+    country: phone.country,
+    nationalNumber: phone.nationalNumber,
+    valid: phone.isValid(),
+    possible: phone.isPossible(),
+  };
+  if (parsedCache.size >= PARSED_CACHE_LIMIT) parsedCache.clear();
+  parsedCache.set(candidate, parsed);
+  return parsed;
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../test/support/app.js";
 import { engines } from "../../test/support/databases.js";
+import { insertUser, SAM } from "../../test/support/fixtures.js";
 
 describe.each(engines)("HTTP foundation on %s", (engine) => {
   let t: TestApp;
@@ -116,22 +117,14 @@ describe.each(engines)("HTTP foundation on %s", (engine) => {
 
     it("finds a stored user and returns only the profile fields", async () => {
       const now = t.clock.now().toISOString();
-      await t.db
-        .insertInto("users")
-        .values({
-          id: "0193b0a4-7c1e-7d2a-9f3e-2b8c4d5e6f70",
-          e164: "+14155552671",
-          country_code: "+1",
-          national_number: "4155552671",
-          name: "Sam",
-          email: "sam@example.com",
-          email_verified_at: null,
-          status: "pending_confirmation",
-          enrolled_at: null,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
+      await insertUser(t.db, {
+        ...SAM,
+        id: "0193b0a4-7c1e-7d2a-9f3e-2b8c4d5e6f70",
+        email_verified_at: null,
+        status: "pending_confirmation",
+        enrolled_at: null,
+        now,
+      });
       const res = await t.post("/getuser", { mobile: "4155552671", country_code: "+1" });
       expect(res.statusCode).toBe(200);
       expect(res.json()).toEqual({

@@ -37,7 +37,9 @@ function openSqlite(url: string): Storage {
   connection.pragma("foreign_keys = ON");
   connection.pragma("busy_timeout = 5000");
   connection.pragma("synchronous = NORMAL");
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withStatementCache(connection) }),
+  });
   return {
     db,
     engine: "sqlite",
@@ -45,6 +47,27 @@ function openSqlite(url: string): Storage {
       await sql`select 1`.execute(db);
     },
     close: () => db.destroy(),
+  };
+}
+
+/**
+ * Kysely prepares every query anew; compiling SQL was the largest cost of a read. The query
+ * builders produce a small, fixed set of SQL strings, so their prepared statements are kept and
+ * reused (bounded, in case something builds SQL dynamically).
+ */
+function withStatementCache(connection: SqliteDatabase.Database, limit = 500) {
+  const statements = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => connection.close(),
+    prepare: (query: string) => {
+      let statement = statements.get(query);
+      if (!statement) {
+        if (statements.size >= limit) statements.clear();
+        statement = connection.prepare(query);
+        statements.set(query, statement);
+      }
+      return statement;
+    },
   };
 }
 

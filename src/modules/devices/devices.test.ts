@@ -1,61 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../test/support/app.js";
 import { engines } from "../../../test/support/databases.js";
-import { newId } from "../../core/ids.js";
-import type { DeviceStatus } from "../../storage/schema.js";
+import { insertActiveUser, insertDevice } from "../../../test/support/fixtures.js";
 
 const OWNER = { e164: "+919812345678", national: "9812345678" };
 const OTHER = { e164: "+919812345679", national: "9812345679" };
 const IMEI = "490154203237518";
-
-async function addUser(t: TestApp, phone: { e164: string; national: string }): Promise<string> {
-  const id = newId();
-  const at = t.clock.now().toISOString();
-  await t.db
-    .insertInto("users")
-    .values({
-      id,
-      e164: phone.e164,
-      country_code: "+91",
-      national_number: phone.national,
-      name: "Asha Verma",
-      email: "asha@example.com",
-      email_verified_at: at,
-      status: "active",
-      enrolled_at: at,
-      created_at: at,
-      updated_at: at,
-    })
-    .execute();
-  return id;
-}
-
-async function addDevice(t: TestApp, userId: string, imei: string, status: DeviceStatus): Promise<void> {
-  const at = t.clock.now().toISOString();
-  await t.db
-    .insertInto("devices")
-    .values({
-      id: newId(),
-      user_id: userId,
-      imei,
-      device_token: "fcm:token",
-      platform: "android",
-      status,
-      created_at: at,
-      updated_at: at,
-    })
-    .execute();
-}
 
 describe.each(engines)("device identifiers and block list on %s", (engine) => {
   let t: TestApp;
   let ownerId: string;
   beforeAll(async () => {
     t = await createTestApp({ engine });
-    ownerId = await addUser(t, OWNER);
-    await addUser(t, OTHER);
-    await addDevice(t, ownerId, IMEI, "active");
-    await addDevice(t, ownerId, "old-install-0001", "replaced");
+    const now = t.clock.now();
+    ownerId = (await insertActiveUser(t.db, { e164: OWNER.e164, national_number: OWNER.national, now })).id;
+    await insertActiveUser(t.db, { e164: OTHER.e164, national_number: OTHER.national, now });
+    await insertDevice(t.db, ownerId, { imei: IMEI, status: "active", now });
+    await insertDevice(t.db, ownerId, { imei: "old-install-0001", status: "replaced", now });
   });
   afterAll(async () => {
     await t.close();

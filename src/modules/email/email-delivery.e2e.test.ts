@@ -3,10 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
+import { insertUser, SAM } from "../../../test/support/fixtures.js";
 import { startSmtpServer } from "../../../test/support/smtp.js";
 import { serve } from "../../cli/serve.js";
 import { loadConfig } from "../../config/config.js";
-import { newId } from "../../core/ids.js";
 import { openStorage } from "../../storage/database.js";
 
 const dir = mkdtempSync(join(tmpdir(), "mobile-apis-email-"));
@@ -39,24 +39,11 @@ describe("email delivery in the server process", () => {
     const storage = openStorage(databaseUrl);
     try {
       const key = /\n {2}(mak_[A-Za-z0-9_-]+)\n/.exec(printed)?.[1] as string;
-      const now = new Date().toISOString();
-      const userId = newId();
-      await storage.db
-        .insertInto("users")
-        .values({
-          id: userId,
-          e164: "+14155552671",
-          country_code: "+1",
-          national_number: "4155552671",
-          name: "Sam",
-          email: "sam@example.com",
-          email_verified_at: null,
-          status: "pending_confirmation",
-          enrolled_at: null,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
+      const { id: userId } = await insertUser(storage.db, {
+        ...SAM,
+        email_verified_at: null,
+        now: new Date(),
+      });
 
       const res = await fetch(`${server.url}/admin/public/api/resend-email-verification`, {
         method: "POST",

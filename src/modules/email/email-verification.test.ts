@@ -2,8 +2,8 @@ import type { LightMyRequestResponse } from "fastify";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../test/support/app.js";
 import { engines } from "../../../test/support/databases.js";
+import { insertUser, SAM } from "../../../test/support/fixtures.js";
 import { sha256Hex } from "../../core/crypto.js";
-import { newId } from "../../core/ids.js";
 
 const MOBILE = "+14155552671";
 const EMAIL = "sam@example.com";
@@ -14,7 +14,14 @@ describe.each(engines)("email verification on %s", (engine) => {
   let userId: string;
   beforeEach(async () => {
     t = await createTestApp({ engine, env: { PUBLIC_URL: "https://api.example.test" } });
-    userId = await insertUser(t);
+    const user = await insertUser(t.db, {
+      ...SAM,
+      e164: MOBILE,
+      email: EMAIL,
+      email_verified_at: null,
+      now: t.clock.now(),
+    });
+    userId = user.id;
   });
   afterEach(async () => {
     await t.close();
@@ -273,26 +280,4 @@ function expectPage(res: LightMyRequestResponse, heading: string): void {
   expect(res.body).toContain(`<main>\n<h1>${heading}</h1>`);
   expect(res.body).toMatch(/<p role="status">[^<]+<\/p>/);
   expect(res.body).not.toMatch(/<script|<link|src=|https?:\/\//);
-}
-
-async function insertUser(t: TestApp): Promise<string> {
-  const id = newId();
-  const now = t.clock.now().toISOString();
-  await t.db
-    .insertInto("users")
-    .values({
-      id,
-      e164: MOBILE,
-      country_code: "+1",
-      national_number: "4155552671",
-      name: "Sam",
-      email: EMAIL,
-      email_verified_at: null,
-      status: "pending_confirmation",
-      enrolled_at: null,
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
-  return id;
 }

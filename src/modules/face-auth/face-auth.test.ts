@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../test/support/app.js";
 import { engines } from "../../../test/support/databases.js";
+import { insertDevice, insertUser } from "../../../test/support/fixtures.js";
 import { sha256Hex } from "../../core/crypto.js";
 import { newId } from "../../core/ids.js";
 
@@ -19,38 +20,22 @@ describe.each(engines)("face authentication on %s", (engine) => {
     const { enrolled = true, device = true, disabled = false } = options;
     const national = `98123456${serial++}`;
     const now = t.clock.now().toISOString();
-    const userId = newId();
-    await t.db
-      .insertInto("users")
-      .values({
-        id: userId,
-        e164: `+91${national}`,
-        country_code: "+91",
-        national_number: national,
-        name: "Asha Verma",
-        email: `asha${serial}@example.com`,
-        email_verified_at: now,
-        status: disabled ? "disabled" : enrolled ? "active" : "pending_confirmation",
-        enrolled_at: enrolled ? now : null,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
+    const { id: userId } = await insertUser(t.db, {
+      e164: `+91${national}`,
+      national_number: national,
+      email: `asha${serial}@example.com`,
+      email_verified_at: now,
+      status: disabled ? "disabled" : enrolled ? "active" : "pending_confirmation",
+      enrolled_at: enrolled ? now : null,
+      now,
+    });
     const deviceToken = `fcm:device-${serial}`;
     if (device) {
-      await t.db
-        .insertInto("devices")
-        .values({
-          id: newId(),
-          user_id: userId,
-          imei: "490154203237518",
-          device_token: deviceToken,
-          platform: "android",
-          status: enrolled ? "active" : "pending",
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
+      await insertDevice(t.db, userId, {
+        device_token: deviceToken,
+        status: enrolled ? "active" : "pending",
+        now,
+      });
     }
     return { userId, mobile: national, e164: `+91${national}`, deviceToken };
   }

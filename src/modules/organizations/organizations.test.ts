@@ -1,31 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../test/support/app.js";
 import { engines } from "../../../test/support/databases.js";
-import { newId } from "../../core/ids.js";
+import { insertActiveUser } from "../../../test/support/fixtures.js";
 
 const ASHA = { e164: "+919812345678", national: "9812345678" };
 const RAVI = { e164: "+919812345679", national: "9812345679" };
 
+/** An enrolled user with the given number whose email is not verified, straight in the database. */
 async function addUser(t: TestApp, phone: { e164: string; national: string }): Promise<string> {
-  const id = newId();
-  const at = t.clock.now().toISOString();
-  await t.db
-    .insertInto("users")
-    .values({
-      id,
-      e164: phone.e164,
-      country_code: "+91",
-      national_number: phone.national,
-      name: "Test User",
-      email: "user@example.com",
-      email_verified_at: null,
-      status: "active",
-      enrolled_at: at,
-      created_at: at,
-      updated_at: at,
-    })
-    .execute();
-  return id;
+  const user = await insertActiveUser(t.db, {
+    e164: phone.e164,
+    national_number: phone.national,
+    name: "Test User",
+    email: "user@example.com",
+    email_verified_at: null,
+    now: t.clock.now(),
+  });
+  return user.id;
 }
 
 describe.each(engines)("organizations and memberships on %s", (engine) => {

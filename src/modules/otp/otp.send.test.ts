@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../test/support/app.js";
 import { engines } from "../../../test/support/databases.js";
+import { insertActiveUser } from "../../../test/support/fixtures.js";
 import { ConfigError, loadConfig } from "../../config/config.js";
-import { newId } from "../../core/ids.js";
 import { createOtpService } from "./otp.service.js";
 import { auditEvents, IN_NUMBER, storedCode } from "./otp.test-support.js";
 
@@ -50,23 +50,7 @@ describe.each(engines)("sendOtpSms on %s", (engine) => {
     await start();
     const known = "+919812345678";
     const unknown = "+919812345679";
-    const now = t.clock.now().toISOString();
-    await t.db
-      .insertInto("users")
-      .values({
-        id: newId(),
-        e164: known,
-        country_code: "+91",
-        national_number: "9812345678",
-        name: "Asha Verma",
-        email: "asha@example.com",
-        email_verified_at: now,
-        status: "active",
-        enrolled_at: now,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
+    await insertActiveUser(t.db, { e164: known, national_number: "9812345678", now: t.clock.now() });
     const a = await t.post("/wp/send/sms", { mobile: known });
     const b = await t.post("/wp/send/sms", { mobile: unknown });
     expect(a.statusCode).toBe(b.statusCode);

@@ -2,9 +2,9 @@ import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../test/support/app.js";
 import { engines } from "../../../test/support/databases.js";
+import { insertEnrolledUser } from "../../../test/support/fixtures.js";
 import { sha256Hex } from "../../core/crypto.js";
 import { AppError } from "../../core/errors.js";
-import { newId } from "../../core/ids.js";
 import type { SessionTokens } from "./sessions.service.js";
 
 const REFRESH = "/wp/mobile/refresh/token";
@@ -26,39 +26,14 @@ describe.each(engines)("sessions on %s", (engine) => {
   /** An active user with an active device, signed in: the state confirmRegister leaves behind. */
   async function signedIn(options: { imei?: string } = {}) {
     const national = `98123456${numbers++}`;
-    const now = t.clock.now().toISOString();
-    const userId = newId();
-    const deviceId = newId();
     const imei = options.imei ?? `6F9619FF-8B86-D011-B42D-${String(numbers).padStart(12, "0")}`;
-    await t.db
-      .insertInto("users")
-      .values({
-        id: userId,
-        e164: `+91${national}`,
-        country_code: "+91",
-        national_number: national,
-        name: "Asha Verma",
-        email: `asha${numbers}@example.com`,
-        email_verified_at: now,
-        status: "active",
-        enrolled_at: now,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
-    await t.db
-      .insertInto("devices")
-      .values({
-        id: deviceId,
-        user_id: userId,
-        imei,
-        device_token: "fcm:first",
-        platform: "android",
-        status: "active",
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
+    const { user, device } = await insertEnrolledUser(t.db, {
+      now: t.clock.now(),
+      user: { e164: `+91${national}`, national_number: national, email: `asha${numbers}@example.com` },
+      device: { imei, device_token: "fcm:first" },
+    });
+    const userId = user.id;
+    const deviceId = device.id;
     const tokens = await t.db
       .transaction()
       .execute((trx) => t.app.services.sessions.issue(trx, { userId, deviceId }));

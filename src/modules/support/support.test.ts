@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../test/support/app.js";
 import { engines } from "../../../test/support/databases.js";
-import { newId } from "../../core/ids.js";
+import { insertActiveUser } from "../../../test/support/fixtures.js";
 
 const SUPPORT = "help@example.com";
 
@@ -24,25 +24,8 @@ describe.each(engines)("contactSupport on %s", (engine) => {
     t.db.selectFrom("support_tickets").selectAll().where("e164", "=", e164).execute();
 
   async function seedUser(e164: string) {
-    const now = t.clock.now().toISOString();
-    const id = newId();
-    await t.db
-      .insertInto("users")
-      .values({
-        id,
-        e164,
-        country_code: "+91",
-        national_number: e164.slice(3),
-        name: "Asha Verma",
-        email: "asha@example.com",
-        email_verified_at: now,
-        status: "active",
-        enrolled_at: now,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
-    return id;
+    const user = await insertActiveUser(t.db, { e164, national_number: e164.slice(3), now: t.clock.now() });
+    return user.id;
   }
 
   it("stores a ticket for a number without an account and forwards it with Reply-To the sender", async () => {
