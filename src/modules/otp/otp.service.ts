@@ -111,15 +111,21 @@ export function createOtpService(deps: {
       verified_imei: null,
       consumed_at: null,
     };
-    // The code and its audit event commit together: no live code without its "otp.sent" record.
-    await db.transaction().execute(async (trx) => {
-      await repo.replaceCode(trx, row);
-      await audit.record(trx, "otp.sent", options.actor, null, {
-        e164: phone.e164,
-        language,
-        provider: testCode === undefined ? deps.sms.name : "none (test number)",
+    try {
+      // The code and its audit event commit together: no live code without its "otp.sent" record.
+      await db.transaction().execute(async (trx) => {
+        await repo.replaceCode(trx, row);
+        await audit.record(trx, "otp.sent", options.actor, null, {
+          e164: phone.e164,
+          language,
+          provider: testCode === undefined ? deps.sms.name : "none (test number)",
+        });
       });
-    });
+    } catch (error) {
+      // Storage failed after the SMS left: that code cannot work, so the caller may ask again at once.
+      await release();
+      throw error;
+    }
     return { expires_in: config.otp.ttlSeconds, resend_after: config.otp.resendSeconds };
   }
 
