@@ -65,6 +65,36 @@ describe("OpenAPI document", () => {
     );
   });
 
+  it("lists exactly the 16 operations of the contract under the base path", () => {
+    const ids = Object.values(doc.paths)
+      .flatMap((item) => Object.values(item))
+      .map((op) => (op as Operation).operationId)
+      .filter((id): id is string => typeof id === "string")
+      .sort();
+    expect(ids).toEqual(
+      [
+        "assignUserToOrganization",
+        "checkEnrollment",
+        "checkImei",
+        "checkOrganizationAssignment",
+        "confirmRegister",
+        "contactSupport",
+        "createAuthRequest",
+        "enrollmentStatus",
+        "getAuthResult",
+        "getUser",
+        "refreshMobileToken",
+        "registerMobileUser",
+        "resendEmailVerification",
+        "saveFaceauthSuccess",
+        "sendOtpSms",
+        "updateProfile",
+      ].sort(),
+    );
+    expect(doc.paths["/wp/send/sms"]).toBeDefined();
+    expect(doc.paths["/save/faceauth/success/{auth_token}"]).toBeDefined();
+  });
+
   it("documents every operation with a summary, a description, examples and every error status", () => {
     const operations = Object.entries(doc.paths).flatMap(([path, item]) =>
       Object.entries(item)

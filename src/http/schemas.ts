@@ -118,6 +118,9 @@ const commonCodes = [
   "MALFORMED_JSON",
   "API_KEY_MISSING",
   "API_KEY_INVALID",
+  // Any request may carry Authorization: Bearer, which must verify and match the user named.
+  "TOKEN_INVALID",
+  "TOKEN_USER_MISMATCH",
   "PAYLOAD_TOO_LARGE",
   "UNSUPPORTED_MEDIA_TYPE",
   "RATE_LIMITED",

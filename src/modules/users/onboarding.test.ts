@@ -159,6 +159,46 @@ describe.each(engines)("onboarding on %s", (engine) => {
     expect(await t.db.selectFrom("devices").selectAll().execute()).toHaveLength(0);
   });
 
+  it("refuses registration and confirmation from a blocked device with DEVICE_BLOCKED", async () => {
+    const code = await sendCode(t);
+    await t.app.services.devices.block(DEVICE_A, "reported stolen");
+    const res = await t.post("/wp/register/mobile/user", registration(code));
+    expect(res.statusCode).toBe(403);
+    expect(res.json().code).toBe("DEVICE_BLOCKED");
+    expect(await t.db.selectFrom("users").selectAll().execute()).toHaveLength(0);
+
+    await t.app.services.devices.unblock(DEVICE_A);
+    expect((await t.post("/wp/register/mobile/user", registration(code))).statusCode).toBe(200);
+    await openVerificationLink(t);
+    await t.app.services.devices.block(DEVICE_A, "reported stolen");
+    const confirm = await t.post("/wp/confirm/register", registration(code));
+    expect(confirm.statusCode).toBe(403);
+    expect(confirm.json().code).toBe("DEVICE_BLOCKED");
+    const user = await t.db.selectFrom("users").selectAll().executeTakeFirstOrThrow();
+    expect(user.status).toBe("pending_confirmation");
+  });
+
+  it("refuses a malformed IMEI with INVALID_DEVICE_ID before checking the code", async () => {
+    const code = await sendCode(t);
+    const res = await t.post("/wp/register/mobile/user", registration(code, { imei: "490154203237519" }));
+    expect(res.statusCode).toBe(400);
+    expect(res.json().code).toBe("INVALID_DEVICE_ID");
+    const stored = await t.db.selectFrom("otp_codes").selectAll().executeTakeFirstOrThrow();
+    expect(stored).toMatchObject({ attempts: 0, verified_at: null });
+  });
+
+  it("kills a code after five wrong tries at registration with TOO_MANY_ATTEMPTS", async () => {
+    const code = await sendCode(t);
+    const wrong = String((Number(code) + 1) % 1_000_000);
+    for (let i = 0; i < 5; i++) {
+      expect((await t.post("/wp/register/mobile/user", registration(wrong))).json().code).toBe("OTP_INVALID");
+    }
+    const res = await t.post("/wp/register/mobile/user", registration(code));
+    expect(res.statusCode).toBe(429);
+    expect(res.json().code).toBe("TOO_MANY_ATTEMPTS");
+    expect(res.headers["retry-after"]).toBeDefined();
+  });
+
   it("refuses confirmation from another device with DEVICE_MISMATCH", async () => {
     const code = await sendCode(t);
     await t.post("/wp/register/mobile/user", registration(code));
