@@ -100,12 +100,13 @@ function registerOperations(scope: App, services: Services, infra: Infrastructur
     rateLimiter: infra.rateLimiter,
     perMinute: infra.config.apiKeyRateLimitPerMinute,
   });
-  installIdempotency(scope, { idempotency: services.idempotency });
   installBearerAuth(scope, {
     sessions: services.sessions,
     users: services.users,
     requireUserToken: infra.config.requireUserToken,
   });
+  // After the bearer check: a stored answer is only replayed to a caller who may see it.
+  installIdempotency(scope, { idempotency: services.idempotency });
   userRoutes(scope, { users: services.users, profile: services.profile });
   registrationRoutes(scope, { registration: services.registration });
   otpRoutes(scope, { otp: services.otp });

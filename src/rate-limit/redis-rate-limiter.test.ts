@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { createServer, type Server, type Socket, connect as tcpConnect } from "node:net";
 import { Writable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestApp } from "../../test/support/app.js";
 import { engines, redisUrl } from "../../test/support/databases.js";
+import { startTcpProxy } from "../../test/support/tcp-proxy.js";
 import { buildApp } from "../app.js";
 import { createTestClock } from "../core/clock.js";
 import { createLogger } from "../logger.js";
@@ -128,7 +128,7 @@ describe.skipIf(!redisUrl)("Redis rate limiter shared by instances", () => {
   });
 
   it("goes back to sharing through Redis by itself once Redis answers again", async () => {
-    const proxy = await startProxy(new URL(url));
+    const proxy = await startTcpProxy(url);
     const log = capturedLogger();
     try {
       const throughProxy = await open({ url: proxy.url, logger: log.logger });
@@ -191,43 +191,3 @@ describe.skipIf(!redisUrl)("Redis rate limiter shared by instances", () => {
     });
   });
 });
-
-/** A TCP proxy to Redis that can be stopped and started again on the same port: an outage on demand. */
-async function startProxy(target: URL) {
-  const sockets = new Set<Socket>();
-  let server: Server | undefined;
-  let port = 0;
-
-  async function start() {
-    const listening = createServer((client) => {
-      const upstream = tcpConnect(Number(target.port || 6379), target.hostname);
-      for (const socket of [client, upstream]) {
-        sockets.add(socket);
-        socket.on("close", () => sockets.delete(socket));
-        socket.on("error", () => {
-          client.destroy();
-          upstream.destroy();
-        });
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((resolve) => listening.listen(port, "127.0.0.1", resolve));
-    const address = listening.address();
-    if (address && typeof address === "object") port = address.port;
-    server = listening;
-  }
-
-  async function stop() {
-    const closing = server;
-    server = undefined;
-    if (!closing) return;
-    for (const socket of sockets) socket.destroy();
-    await new Promise<void>((resolve) => closing.close(() => resolve()));
-  }
-
-  await start();
-  const proxied = new URL(target);
-  proxied.hostname = "127.0.0.1";
-  proxied.port = String(port);
-  return { url: proxied.toString(), start, stop };
-}

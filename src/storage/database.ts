@@ -78,12 +78,21 @@ function openPostgres(url: string, searchPath: string | undefined): Storage {
     connectionTimeoutMillis: 5000,
     // A statement that hangs must not hold a request forever.
     statement_timeout: 10_000,
+    // statement_timeout is enforced by the server, so it never fires when the server or the network
+    // stops answering: requests then hung until TCP gave up (many minutes). This client-side limit
+    // answers 503 instead; it is longer than statement_timeout so a slow statement is still
+    // cancelled by the server first, leaving its connection usable.
+    query_timeout: 12_000,
     // A schema of its own (tests): parallel query workers have been seen failing to resolve a
     // just-created schema, so such connections plan without them.
     ...(searchPath ? { options: `-c search_path=${searchPath} -c max_parallel_workers_per_gather=0` } : {}),
   });
   // An idle client losing its connection (database restart) must not crash the process.
   pool.on("error", () => {});
+  // Nor a checked-out one: pg-pool listens for errors only on idle clients, so a connection lost
+  // while a query runs emitted an unhandled 'error' and ended the process. The query itself still
+  // fails (answered 503) and the pool drops the broken client when it is released.
+  pool.on("connect", (client) => client.on("error", () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

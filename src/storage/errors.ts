@@ -12,7 +12,8 @@ export function isStorageUnavailable(error: unknown): boolean {
     if (/^(08|53|57P)/.test(code)) return true;
     if (/^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY)/.test(code)) return true;
   }
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|database is closed|driver has already been destroyed/i.test(
+  // "Query read timeout": pg's query_timeout, the server stopped answering (src/storage/database.ts).
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout|database is closed|driver has already been destroyed/i.test(
     error.message,
   );
 }

@@ -56,6 +56,8 @@ export async function createTestApp(
     rateLimiter?: RateLimiter;
     /** Replaces the memory email sender (e.g. SMTP to a local server); `t.email` then stays empty. */
     emailSender?: EmailSender;
+    /** PostgreSQL: where the app's storage connects (e.g. a proxy), instead of TEST_DATABASE_URL. */
+    databaseUrl?: string;
   } = {},
 ): Promise<TestApp> {
   const config = loadConfig({
@@ -71,7 +73,9 @@ export async function createTestApp(
       done();
     },
   });
-  const testStorage = await createTestStorage(options.engine ?? "sqlite");
+  const testStorage = await createTestStorage(options.engine ?? "sqlite", {
+    urlOverride: options.databaseUrl,
+  });
   const clock = createTestClock();
   const sms = createMemorySms();
   const email = createMemoryEmail();

@@ -12,7 +12,7 @@ export const redisUrl = process.env.TEST_REDIS_URL;
 
 export interface TestStorage {
   storage: Storage;
-  /** The connection URL and schema, for a second connection to the same data. */
+  /** The connection URL (direct, never `urlOverride`) and schema, for a second connection to the same data. */
   url: string;
   schema: string | undefined;
   drop(): Promise<void>;
@@ -21,7 +21,11 @@ export interface TestStorage {
 /** A fresh, migrated database: SQLite in memory, or a new PostgreSQL schema dropped afterwards. */
 export async function createTestStorage(
   engine: Engine,
-  options: { migrate?: boolean } = {},
+  options: {
+    migrate?: boolean;
+    /** PostgreSQL: the app's storage connects here instead (e.g. through a proxy to the same server). */
+    urlOverride?: string | undefined;
+  } = {},
 ): Promise<TestStorage> {
   const migrate = options.migrate ?? true;
   if (engine === "sqlite") {
@@ -35,7 +39,7 @@ export async function createTestStorage(
   await admin.connect();
   await admin.query(`create schema ${schema}`);
   await admin.end();
-  const storage = openStorage(postgresUrl, { searchPath: schema });
+  const storage = openStorage(options.urlOverride ?? postgresUrl, { searchPath: schema });
   if (migrate) await migrateToLatest(storage.db);
   return {
     storage,

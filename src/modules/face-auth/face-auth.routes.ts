@@ -58,7 +58,7 @@ export function faceAuthRoutes(app: App, deps: { faceAuth: FaceAuthService }): v
       schema: {
         operationId: "saveFaceauthSuccess",
         tags: [MOBILE_TAG],
-        summary: "Save Face Authentication Success",
+        summary: "Save Faceauth Success",
         description:
           "Called by the user's device after a successful face authentication: records success for the session named by the auth token it received by push. Tokens are single-use and short-lived: unknown 404, expired or already used 409.",
         params: SaveSuccessParams,
