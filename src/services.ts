@@ -50,7 +50,7 @@ export function createServices(infra: Infrastructure) {
     audit,
     onTouchError: (error) => logger.warn({ err: error }, "could not record API key use"),
   });
-  const organizations = createOrganizationService({ db, clock });
+  const organizations = createOrganizationService({ db, clock, audit });
   const users = createUserService({ db, clock, config, organizations });
   // Reads SMS_TEMPLATES_FILE once: a bad file stops the start.
   const otp = createOtpService({

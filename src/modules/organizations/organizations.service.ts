@@ -3,6 +3,7 @@ import type { Clock } from "../../core/clock.js";
 import { commonErrors } from "../../core/errors.js";
 import { newId } from "../../core/ids.js";
 import type { Database } from "../../storage/schema.js";
+import { type AuditLog, operatorActor } from "../audit/audit.service.js";
 import { organizationErrors } from "./organizations.errors.js";
 import * as repo from "./organizations.repository.js";
 
@@ -25,7 +26,7 @@ export function codeKeyOf(code: string): string {
 }
 
 /** Organizations (created by operators) and the users assigned to them. */
-export function createOrganizationService(deps: { db: Kysely<Database>; clock: Clock }) {
+export function createOrganizationService(deps: { db: Kysely<Database>; clock: Clock; audit: AuditLog }) {
   const { db, clock } = deps;
 
   async function requireByCode(code: string): Promise<repo.OrganizationRow> {
@@ -59,9 +60,12 @@ export function createOrganizationService(deps: { db: Kysely<Database>; clock: C
       };
       // Insert-if-absent on the unique code_key: two creations of "acme" and "ACME" at once
       // cannot both succeed.
-      if (!(await repo.insertOrganization(db, row))) {
-        throw organizationErrors.create("ORGANIZATION_CODE_TAKEN");
-      }
+      await db.transaction().execute(async (trx) => {
+        if (!(await repo.insertOrganization(trx, row))) {
+          throw organizationErrors.create("ORGANIZATION_CODE_TAKEN");
+        }
+        await deps.audit.record(trx, "organization.created", operatorActor, null, { code, name });
+      });
       return { code, name, created_at: row.created_at, members: 0 };
     },
 
@@ -79,7 +83,14 @@ export function createOrganizationService(deps: { db: Kysely<Database>; clock: C
     async rename(code: string, newName: string): Promise<OrganizationInfo> {
       const name = validName(newName);
       const org = await requireByCode(code);
-      await repo.renameOrganization(db, org.id, name);
+      await db.transaction().execute(async (trx) => {
+        await repo.renameOrganization(trx, org.id, name);
+        await deps.audit.record(trx, "organization.renamed", operatorActor, null, {
+          code: org.code,
+          from: org.name,
+          to: name,
+        });
+      });
       const members = await repo.countMembers(db, org.id);
       return { code: org.code, name, created_at: org.created_at, members };
     },
@@ -98,6 +109,10 @@ export function createOrganizationService(deps: { db: Kysely<Database>; clock: C
         if (members > 0 && !options.force) throw organizationErrors.create("ORGANIZATION_HAS_MEMBERS");
         const removed = members > 0 ? await repo.deleteMembershipsOf(trx, org.id) : 0;
         await repo.deleteOrganization(trx, org.id);
+        await deps.audit.record(trx, "organization.deleted", operatorActor, null, {
+          code: org.code,
+          removed_members: removed,
+        });
         return { removed_members: removed };
       });
     },
