@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { request } from "node:http";
+import { createServer, request } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -72,6 +73,35 @@ describe("serve", () => {
       expect(server.output()).not.toContain("mak_");
     } finally {
       server.child.kill("SIGKILL");
+    }
+  });
+
+  // Regression: a failed start left storage and the Redis client open, so the process printed the
+  // error and then never exited (a supervisor saw it running and never restarted it).
+  it("exits with code 1 when it cannot listen, instead of hanging on open connections", async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const { port } = blocker.address() as AddressInfo;
+    const server = startProcess({
+      DATABASE_URL: join(dir, "busy.db"),
+      NODE_ENV: "production",
+      PORT: String(port),
+      // Nothing listens here: ioredis keeps retrying, which holds the process open unless closed.
+      REDIS_URL: "redis://127.0.0.1:1",
+    });
+    try {
+      const code = await new Promise((resolve) => {
+        const timer = setTimeout(() => resolve("still running"), 8_000);
+        server.child.once("exit", (exitCode) => {
+          clearTimeout(timer);
+          resolve(exitCode);
+        });
+      });
+      expect(code, server.output()).toBe(1);
+      expect(server.output()).toContain("EADDRINUSE");
+    } finally {
+      server.child.kill("SIGKILL");
+      blocker.close();
     }
   });
 

@@ -14,9 +14,19 @@ export async function serve(
 ): Promise<{ stop: () => Promise<void>; url: string }> {
   const logger = createLogger(config);
   const infra = await openInfrastructure(config, logger);
-  const app = await buildApp(infra);
-  await bootstrapFirstKey(config, app.services, out);
-  const address = await app.listen({ port: config.port, host: config.host });
+  let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+  let address: string;
+  try {
+    app = await buildApp(infra);
+    await bootstrapFirstKey(config, app.services, out);
+    address = await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    // A failed start (port taken, bad templates file) must let the process exit: an open pool or
+    // a Redis client that keeps reconnecting would otherwise hold it alive without serving.
+    await app?.close().catch(() => undefined);
+    await closeInfrastructure(infra).catch(() => undefined);
+    throw error;
+  }
   const url = address.replace("://[::1]", "://localhost");
   // Mail queued by requests (and left over from a previous run) goes out from here on.
   app.services.outbox.start();

@@ -69,7 +69,10 @@ export function createDeviceService(deps: {
       const platform = normalisePlatform(input.platform);
       const existing = await repo.findUserDevice(tx, input.userId, input.imei);
       if (existing) {
-        const changes = { device_token: input.deviceToken, platform, updated_at: now };
+        // A replaced device registering again with a fresh code is a candidate once more: without
+        // this, confirmation would refuse it forever and the account could never move back to it.
+        const status = existing.status === "replaced" ? "pending" : existing.status;
+        const changes = { device_token: input.deviceToken, platform, status, updated_at: now };
         await repo.updateDevice(tx, existing.id, changes);
         return { ...existing, ...changes };
       }

@@ -13,7 +13,8 @@ function organizationCode(description: string) {
 
 export const AssignOrganizationBody = Type.Object(
   {
-    country_code: fields.countryCode,
+    // Optional like everywhere else (CONTRACT ground rules): a full E.164 mobile needs none.
+    country_code: Type.Optional(fields.countryCode),
     mobile: fields.mobile,
     organization_code: organizationCode(
       "The organization's code, as the operator created it; matched case-insensitively.",

@@ -183,15 +183,25 @@ describe.each(engines)("organizations and memberships on %s", (engine) => {
       expect(org.json().code).toBe("ORGANIZATION_NOT_FOUND");
     });
 
-    it("requires country_code, mobile and a well-formed organization_code", async () => {
-      const res = await t.post("/user/assign-org", { mobile: ASHA.national, organization_code: "A" });
+    it("requires mobile and a well-formed organization_code", async () => {
+      const res = await t.post("/user/assign-org", { organization_code: "A" });
       expect(res.statusCode).toBe(400);
       const body = res.json();
       expect(body.code).toBe("VALIDATION_FAILED");
       expect([...new Set(body.errors.map((e: { field: string }) => e.field))].sort()).toEqual([
-        "country_code",
+        "mobile",
         "organization_code",
       ]);
+    });
+
+    // Regression: the schema required country_code although the contract makes it optional
+    // wherever mobile is taken.
+    it("takes a full E.164 number without country_code, and wants one for a national number", async () => {
+      const full = await t.post("/user/assign-org", { mobile: ASHA.e164, organization_code: "acme" });
+      expect(full.statusCode, full.body).toBe(200);
+      const national = await t.post("/user/assign-org", { mobile: ASHA.national, organization_code: "acme" });
+      expect(national.statusCode).toBe(400);
+      expect(national.json().code).toBe("COUNTRY_CODE_REQUIRED");
     });
   });
 

@@ -259,6 +259,32 @@ describe.each(engines)("onboarding on %s", (engine) => {
     expect(newRefresh.statusCode, newRefresh.body).toBe(200);
   });
 
+  // Regression: re-registering kept a replaced device "replaced", so confirmation refused it forever.
+  it("moves the account back to a device it was moved away from", async () => {
+    await onboard(t);
+    const deviceB = { imei: DEVICE_B, platform: "iOS", device_token: "apns-b" };
+    t.clock.advance(60);
+    const toB = await sendCode(t);
+    await t.post("/wp/register/mobile/user", registration(toB, deviceB));
+    expect((await t.post("/wp/confirm/register", registration(toB, deviceB))).statusCode).toBe(200);
+
+    t.clock.advance(60);
+    const backToA = await sendCode(t);
+    const again = await t.post("/wp/register/mobile/user", registration(backToA));
+    expect(again.statusCode, again.body).toBe(200);
+    const confirmed = await t.post("/wp/confirm/register", registration(backToA));
+    expect(confirmed.statusCode, confirmed.body).toBe(200);
+    const devices = await t.db
+      .selectFrom("devices")
+      .select(["imei", "status"])
+      .orderBy("created_at")
+      .execute();
+    expect(devices).toEqual([
+      { imei: DEVICE_A, status: "active" },
+      { imei: DEVICE_B, status: "replaced" },
+    ]);
+  });
+
   it("confirms without a verified email when REQUIRE_EMAIL_VERIFICATION=false", async () => {
     const relaxed = await createTestApp({ engine, env: { REQUIRE_EMAIL_VERIFICATION: "false" } });
     try {
