@@ -13,6 +13,7 @@ export async function serve(
   out: NodeJS.WritableStream = process.stdout,
 ): Promise<{ stop: () => Promise<void>; url: string }> {
   const logger = createLogger(config);
+  warnAboutConsoleProviders(config, logger);
   const infra = await openInfrastructure(config, logger);
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   let address: string;
@@ -83,5 +84,23 @@ async function bootstrapFirstKey(
       `Reference: ${config.publicUrl}/docs`,
       "",
     ].join("\n"),
+  );
+}
+
+/**
+ * The console providers print codes, links and auth tokens to stdout, which in a container is
+ * usually the log stream: fine on a laptop, a leak in production.
+ */
+function warnAboutConsoleProviders(config: Readonly<Config>, logger: ReturnType<typeof createLogger>): void {
+  if (config.env !== "production") return;
+  const consoleProviders = [
+    config.sms.provider === "console" ? "SMS_PROVIDER" : undefined,
+    config.email.provider === "console" ? "EMAIL_PROVIDER" : undefined,
+    config.push.provider === "console" ? "PUSH_PROVIDER" : undefined,
+  ].filter((name): name is string => name !== undefined);
+  if (consoleProviders.length === 0) return;
+  logger.warn(
+    { providers: consoleProviders },
+    `${consoleProviders.join(", ")}=console in production: codes, links and tokens are printed to stdout instead of being sent`,
   );
 }

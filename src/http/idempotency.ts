@@ -8,7 +8,7 @@ declare module "fastify" {
     idempotent?: boolean;
   }
   interface FastifyRequest {
-    idempotencyClaim: { apiKeyId: string; key: string } | null;
+    idempotencyClaim: { apiKeyId: string; rawKey: string; createdAt: string } | null;
   }
 }
 
@@ -33,12 +33,9 @@ export function installIdempotency(scope: FastifyInstance, deps: { idempotency: 
       });
     }
     const apiKeyId = request.apiKey?.id ?? "";
-    const result = await deps.idempotency.claim(
-      apiKeyId,
-      key,
-      request.routeOptions.url ?? request.url,
-      request.body,
-    );
+    // The operationId names the operation whatever BASE_PATH is (and fits the column).
+    const operation = request.routeOptions.schema?.operationId ?? request.routeOptions.url ?? request.url;
+    const result = await deps.idempotency.claim(apiKeyId, key, operation, request.body);
     if (result.kind === "replay") {
       return reply
         .code(result.statusCode)
@@ -47,7 +44,7 @@ export function installIdempotency(scope: FastifyInstance, deps: { idempotency: 
         .serializer((payload: unknown) => String(payload))
         .send(result.body);
     }
-    request.idempotencyClaim = { apiKeyId, key };
+    request.idempotencyClaim = { apiKeyId, rawKey: key, createdAt: result.createdAt };
   });
 
   scope.addHook("onSend", async (request, reply, payload) => {
@@ -55,12 +52,7 @@ export function installIdempotency(scope: FastifyInstance, deps: { idempotency: 
     if (!claim) return payload;
     request.idempotencyClaim = null;
     try {
-      await deps.idempotency.finish(
-        claim.apiKeyId,
-        claim.key,
-        reply.statusCode,
-        typeof payload === "string" ? payload : "",
-      );
+      await deps.idempotency.finish(claim, reply.statusCode, typeof payload === "string" ? payload : "");
     } catch (error) {
       // The answer itself is fine; a retry will find the claim abandoned and run again.
       request.log.warn({ err: error }, "could not store the idempotent answer");

@@ -55,6 +55,8 @@ export function faceAuthRoutes(app: App, deps: { faceAuth: FaceAuthService }): v
   app.get(
     "/save/faceauth/success/:auth_token",
     {
+      // A GET that changes state: no automatic HEAD route that would spend the token too.
+      exposeHeadRoute: false,
       schema: {
         operationId: "saveFaceauthSuccess",
         tags: [MOBILE_TAG],

@@ -39,6 +39,7 @@ export async function completeClaim(
   db: Kysely<Database>,
   apiKeyId: string,
   key: string,
+  createdAt: string,
   answer: { status_code: number; response_body: string },
 ): Promise<void> {
   await db
@@ -46,6 +47,7 @@ export async function completeClaim(
     .set(answer)
     .where("api_key_id", "=", apiKeyId)
     .where("idempotency_key", "=", key)
+    .where("created_at", "=", createdAt)
     .execute();
 }
 

@@ -3,6 +3,7 @@ import type { Clock } from "../../core/clock.js";
 import { addSeconds } from "../../core/clock.js";
 import { sha256Hex } from "../../core/crypto.js";
 import { commonErrors } from "../../core/errors.js";
+import { seal, unseal } from "../../core/sealed.js";
 import { isUniqueViolation } from "../../storage/errors.js";
 import type { Database } from "../../storage/schema.js";
 import * as repo from "./idempotency.repository.js";
@@ -12,11 +13,17 @@ const RETENTION_SECONDS = 24 * 3600;
 /** A claim still unanswered after this long belongs to a request that died; it may be taken over. */
 const ABANDONED_AFTER_SECONDS = 60;
 
-export type ClaimResult = { kind: "claimed" } | { kind: "replay"; statusCode: number; body: string };
+const PURPOSE = "idempotency/answer/v1";
+
+export type ClaimResult =
+  | { kind: "claimed"; createdAt: string }
+  | { kind: "replay"; statusCode: number; body: string };
 
 /**
  * Idempotency-Key support: the first request with a key claims it; a retry with the same key and
- * body gets the stored answer; the same key with another body is refused.
+ * body gets the stored answer; the same key with another body is refused. The key is stored as
+ * its SHA-256 and the answer (which may hold session tokens) sealed under the key itself, so the
+ * table never holds a usable token.
  */
 export function createIdempotencyService(deps: { db: Kysely<Database>; clock: Clock }) {
   const { db, clock } = deps;
@@ -28,13 +35,15 @@ export function createIdempotencyService(deps: { db: Kysely<Database>; clock: Cl
 
   async function claim(
     apiKeyId: string,
-    key: string,
+    rawKey: string,
     operation: string,
     body: unknown,
   ): Promise<ClaimResult> {
     const requestHash = fingerprint(operation, body);
+    const key = sha256Hex(rawKey);
     for (let attempt = 0; attempt < 3; attempt++) {
       const now = clock.now();
+      const createdAt = now.toISOString();
       try {
         // The primary key (api key, idempotency key) makes the claim atomic: one of two racing
         // first requests inserts, the other sees its row.
@@ -45,10 +54,10 @@ export function createIdempotencyService(deps: { db: Kysely<Database>; clock: Cl
           request_hash: requestHash,
           status_code: null,
           response_body: null,
-          created_at: now.toISOString(),
+          created_at: createdAt,
           expires_at: addSeconds(now, RETENTION_SECONDS).toISOString(),
         });
-        return { kind: "claimed" };
+        return { kind: "claimed", createdAt };
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
       }
@@ -68,18 +77,32 @@ export function createIdempotencyService(deps: { db: Kysely<Database>; clock: Cl
       if (existing.status_code === null || existing.response_body === null) {
         throw commonErrors.create("IDEMPOTENCY_IN_PROGRESS", { retryAfterSeconds: 1 });
       }
-      return { kind: "replay", statusCode: existing.status_code, body: existing.response_body };
+      const answer = unseal(rawKey, PURPOSE, `${apiKeyId}:${key}`, existing.response_body);
+      if (typeof answer !== "string") throw new Error("stored idempotent answer could not be opened");
+      return { kind: "replay", statusCode: existing.status_code, body: answer };
     }
     throw commonErrors.create("IDEMPOTENCY_IN_PROGRESS", { retryAfterSeconds: 1 });
   }
 
-  /** Stores the answer for replay; failed (5xx, 429) answers free the key so a retry runs again. */
-  async function finish(apiKeyId: string, key: string, statusCode: number, body: string): Promise<void> {
+  /**
+   * Stores the answer for replay; failed (5xx, 429) answers free the key so a retry runs again.
+   * Only the claim this request made (its created_at) is touched: a claim taken over after this
+   * request was presumed dead is not overwritten.
+   */
+  async function finish(
+    claimed: { apiKeyId: string; rawKey: string; createdAt: string },
+    statusCode: number,
+    body: string,
+  ): Promise<void> {
+    const key = sha256Hex(claimed.rawKey);
     if (statusCode >= 500 || statusCode === 429) {
-      await repo.deleteClaim(db, apiKeyId, key);
+      await repo.deleteClaim(db, claimed.apiKeyId, key, claimed.createdAt);
       return;
     }
-    await repo.completeClaim(db, apiKeyId, key, { status_code: statusCode, response_body: body });
+    await repo.completeClaim(db, claimed.apiKeyId, key, claimed.createdAt, {
+      status_code: statusCode,
+      response_body: seal(claimed.rawKey, PURPOSE, `${claimed.apiKeyId}:${key}`, body),
+    });
   }
 
   async function purgeExpired(): Promise<void> {

@@ -336,6 +336,29 @@ describe.each(engines)("onboarding on %s", (engine) => {
     expect(other.json().code).toBe("IDEMPOTENCY_KEY_REUSED");
   });
 
+  it("replays a retried confirmation without keeping its tokens or key readable at rest", async () => {
+    const code = await sendCode(t);
+    await t.post("/wp/register/mobile/user", registration(code));
+    await openVerificationLink(t);
+    const headers = { "idempotency-key": "confirm-7f1c2d" };
+    const first = await t.post("/wp/confirm/register", registration(code), { headers });
+    expect(first.statusCode, first.body).toBe(200);
+    const retry = await t.post("/wp/confirm/register", registration(code), { headers });
+    expect(retry.statusCode).toBe(200);
+    expect(retry.body).toBe(first.body);
+    expect(await t.db.selectFrom("refresh_tokens").selectAll().execute()).toHaveLength(1);
+
+    const stored = await t.db
+      .selectFrom("idempotency_keys")
+      .selectAll()
+      .where("operation", "=", "confirmRegister")
+      .executeTakeFirstOrThrow();
+    const session = first.json().data;
+    const row = JSON.stringify(stored);
+    for (const secret of [session.access_token, session.refresh_token, "confirm-7f1c2d"])
+      expect(row).not.toContain(secret);
+  });
+
   it("updates the profile: a new email is unverified and gets a new link", async () => {
     await onboard(t);
     const none = await t.post("/update-profile", { mobile: MOBILE });
