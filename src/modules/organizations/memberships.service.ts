@@ -1,8 +1,10 @@
 import type { Kysely } from "kysely";
 import type { Clock } from "../../core/clock.js";
+import { isForeignKeyViolation } from "../../storage/errors.js";
 import type { Database } from "../../storage/schema.js";
 import type { Actor, AuditLog } from "../audit/audit.service.js";
 import type { PhoneInput, UserService } from "../users/users.service.js";
+import { organizationErrors } from "./organizations.errors.js";
 import * as repo from "./organizations.repository.js";
 import type { OrganizationService } from "./organizations.service.js";
 
@@ -49,18 +51,25 @@ export function createMembershipService(deps: {
       };
       // Insert-if-absent in one statement, audited in the same transaction: two simultaneous
       // assignments leave one membership and one audit event, and neither fails.
-      const membership = await db.transaction().execute(async (trx) => {
-        if (await repo.insertMembership(trx, row)) {
-          await audit.record(trx, "organization.assigned", actor, user.id, {
-            organization: org.code,
-            organization_id: org.id,
-            role: row.role,
-          });
-          return { assignedAt: row.assigned_at, created: true };
-        }
-        const existing = await repo.findMembership(trx, user.id, org.id);
-        return { assignedAt: existing?.assigned_at ?? row.assigned_at, created: false };
-      });
+      const membership = await db
+        .transaction()
+        .execute(async (trx) => {
+          if (await repo.insertMembership(trx, row)) {
+            await audit.record(trx, "organization.assigned", actor, user.id, {
+              organization: org.code,
+              organization_id: org.id,
+              role: row.role,
+            });
+            return { assignedAt: row.assigned_at, created: true };
+          }
+          const existing = await repo.findMembership(trx, user.id, org.id);
+          return { assignedAt: existing?.assigned_at ?? row.assigned_at, created: false };
+        })
+        .catch((error: unknown) => {
+          // The organization (or user) was deleted between the lookup and the insert.
+          if (isForeignKeyViolation(error)) throw organizationErrors.create("ORGANIZATION_NOT_FOUND");
+          throw error;
+        });
       return {
         organization: { code: org.code, name: org.name, assigned_at: membership.assignedAt },
         already_assigned: !membership.created,
