@@ -121,6 +121,8 @@ const commonCodes = [
   // Any request may carry Authorization: Bearer, which must verify and match the user named.
   "TOKEN_INVALID",
   "TOKEN_USER_MISMATCH",
+  "DEVICE_BLOCKED",
+  "ACCOUNT_DISABLED",
   "PAYLOAD_TOO_LARGE",
   "UNSUPPORTED_MEDIA_TYPE",
   "RATE_LIMITED",

@@ -194,7 +194,8 @@ export function createSessionService(deps: {
 
     /**
      * Checks a bearer access token: signature, issuer, audience, expiry, and that its device is
-     * still the user's active device (a replaced device's tokens stop at once, not in 15 minutes).
+     * still the user's active, unblocked device and the account not disabled (replacing or
+     * blocking a device, or disabling the account, stops its tokens at once, not in 15 minutes).
      */
     async verifyAccessToken(token: string): Promise<{ userId: string; deviceId: string }> {
       const { sub, did } = await signingKeys.verify(token);
@@ -202,6 +203,10 @@ export function createSessionService(deps: {
       if (!device || device.user_id !== sub || device.status !== "active") {
         throw sessionErrors.create("TOKEN_INVALID");
       }
+      // Blocking a device or disabling an account takes effect at once, not when the token expires.
+      await devices.assertNotBlocked(device.imei);
+      const user = await users.findById(sub);
+      if (user?.status === "disabled") throw userErrors.create("ACCOUNT_DISABLED");
       return { userId: sub, deviceId: did };
     },
   };

@@ -434,6 +434,18 @@ describe.each(engines)("onboarding on %s", (engine) => {
     expect(garbage.statusCode).toBe(401);
     expect(garbage.json().code).toBe("TOKEN_INVALID");
 
+    await t.app.services.devices.block(DEVICE_A, "reported stolen");
+    const blocked = await t.post("/getuser", { mobile: MOBILE }, { headers: auth });
+    expect(blocked.statusCode).toBe(403);
+    expect(blocked.json().code).toBe("DEVICE_BLOCKED");
+    await t.app.services.devices.unblock(DEVICE_A);
+
+    await t.db.updateTable("users").set({ status: "disabled" }).where("e164", "=", MOBILE).execute();
+    const disabled = await t.post("/getuser", { mobile: MOBILE }, { headers: auth });
+    expect(disabled.statusCode).toBe(403);
+    expect(disabled.json().code).toBe("ACCOUNT_DISABLED");
+    await t.db.updateTable("users").set({ status: "active" }).where("e164", "=", MOBILE).execute();
+
     t.clock.advance(901);
     const expired = await t.post("/getuser", { mobile: MOBILE }, { headers: auth });
     expect(expired.statusCode).toBe(401);
