@@ -1,5 +1,5 @@
 import type { Services } from "../services.js";
-import { type CliIo, CliUsageError, printTable, requireOption } from "./io.js";
+import { type CliIo, CliUsageError, printList, requireOption } from "./io.js";
 
 /** `api-keys create|list|revoke|rotate`. */
 export async function apiKeysCommand(
@@ -26,22 +26,15 @@ export async function apiKeysCommand(
     }
     case "list": {
       const keys = await services.apiKeys.list();
-      if (options.json) {
-        io.out(JSON.stringify(keys));
-        return;
-      }
-      printTable(
-        io,
-        keys.map((k) => ({
-          id: k.id,
-          name: k.name,
-          prefix: `${k.prefix}…`,
-          created: k.created_at,
-          last_used: k.last_used_at ?? "never",
-          expires: k.expires_at ?? "never",
-          revoked: k.revoked_at ?? "",
-        })),
-      );
+      printList(io, options.json === true, keys, (k) => ({
+        id: k.id,
+        name: k.name,
+        prefix: `${k.prefix}…`,
+        created: k.created_at,
+        last_used: k.last_used_at ?? "never",
+        expires: k.expires_at ?? "never",
+        revoked: k.revoked_at ?? "",
+      }));
       return;
     }
     case "revoke": {

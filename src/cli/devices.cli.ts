@@ -1,5 +1,5 @@
 import type { Services } from "../services.js";
-import { type CliIo, CliUsageError, printTable, requireOption } from "./io.js";
+import { type CliIo, CliUsageError, printList, requireOption } from "./io.js";
 import { toUsageError } from "./operator-errors.js";
 
 const USAGE = "usage: devices block IMEI --reason REASON | unblock IMEI | list [--json]";
@@ -33,14 +33,11 @@ export async function devicesCommand(
       }
       case "list": {
         const blocked = await devices.listBlocked();
-        if (options.json) {
-          io.out(JSON.stringify(blocked));
-          return;
-        }
-        printTable(
-          io,
-          blocked.map((b) => ({ imei: b.imei, blocked: b.blocked_at, reason: b.reason })),
-        );
+        printList(io, options.json === true, blocked, (b) => ({
+          imei: b.imei,
+          blocked: b.blocked_at,
+          reason: b.reason,
+        }));
         return;
       }
       default:

@@ -34,3 +34,17 @@ export function printTable(io: CliIo, rows: Record<string, string>[]): void {
     ].join("\n"),
   );
 }
+
+/** A listing: JSON with --json (for scripts), otherwise a table of the rows `toRow` picks. */
+export function printList<T>(
+  io: CliIo,
+  json: boolean,
+  items: T[],
+  toRow: (item: T) => Record<string, string>,
+): void {
+  if (json) {
+    io.out(JSON.stringify(items));
+    return;
+  }
+  printTable(io, items.map(toRow));
+}

@@ -1,5 +1,5 @@
 import type { Services } from "../services.js";
-import { type CliIo, CliUsageError, printTable } from "./io.js";
+import { type CliIo, CliUsageError, printList } from "./io.js";
 
 const USAGE = "usage: keys rotate-signing [--json] | keys list [--json]";
 
@@ -25,20 +25,13 @@ export async function keysCommand(
     }
     case "list": {
       const keys = await services.signingKeys.list();
-      if (options.json) {
-        io.out(JSON.stringify(keys));
-        return;
-      }
-      printTable(
-        io,
-        keys.map((k) => ({
-          kid: k.kid,
-          algorithm: k.algorithm,
-          created: k.created_at,
-          retired: k.retired_at ?? "",
-          verifies_until: k.verifies_until ?? (k.retired_at ? "" : "(current)"),
-        })),
-      );
+      printList(io, options.json === true, keys, (k) => ({
+        kid: k.kid,
+        algorithm: k.algorithm,
+        created: k.created_at,
+        retired: k.retired_at ?? "",
+        verifies_until: k.verifies_until ?? (k.retired_at ? "" : "(current)"),
+      }));
       return;
     }
     default:

@@ -1,5 +1,5 @@
 import type { Services } from "../services.js";
-import { type CliIo, CliUsageError, printTable, requireOption } from "./io.js";
+import { type CliIo, CliUsageError, printList, requireOption } from "./io.js";
 import { toUsageError } from "./operator-errors.js";
 
 const USAGE =
@@ -26,19 +26,12 @@ export async function orgsCommand(
       }
       case "list": {
         const orgs = await organizations.list();
-        if (options.json) {
-          io.out(JSON.stringify(orgs));
-          return;
-        }
-        printTable(
-          io,
-          orgs.map((o) => ({
-            code: o.code,
-            name: o.name,
-            members: String(o.members),
-            created: o.created_at,
-          })),
-        );
+        printList(io, options.json === true, orgs, (o) => ({
+          code: o.code,
+          name: o.name,
+          members: String(o.members),
+          created: o.created_at,
+        }));
         return;
       }
       case "rename": {

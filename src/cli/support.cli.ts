@@ -1,5 +1,5 @@
 import type { Services } from "../services.js";
-import { type CliIo, CliUsageError, printTable } from "./io.js";
+import { type CliIo, CliUsageError, printList } from "./io.js";
 
 const PREVIEW = 50;
 
@@ -14,22 +14,15 @@ export async function supportCommand(
   switch (action) {
     case "list": {
       const tickets = await services.support.list({ openOnly: options.open === true });
-      if (options.json) {
-        io.out(JSON.stringify(tickets));
-        return;
-      }
-      printTable(
-        io,
-        tickets.map((t) => ({
-          id: t.id,
-          status: t.status,
-          created: t.created_at,
-          number: t.e164,
-          user: t.user_id ?? "(unknown)",
-          email: t.email ?? "",
-          about: preview(t.subject ?? t.message),
-        })),
-      );
+      printList(io, options.json === true, tickets, (t) => ({
+        id: t.id,
+        status: t.status,
+        created: t.created_at,
+        number: t.e164,
+        user: t.user_id ?? "(unknown)",
+        email: t.email ?? "",
+        about: preview(t.subject ?? t.message),
+      }));
       return;
     }
     case "close": {

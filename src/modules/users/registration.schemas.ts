@@ -1,6 +1,6 @@
 import { Type } from "@sinclair/typebox";
 import { fields } from "../../http/schemas.js";
-import { EnrollmentStatusField } from "./users.schemas.js";
+import { EnrollmentStatusField, PendingField } from "./users.schemas.js";
 
 /** registerMobileUser and confirmRegister take the same fields (the contract lists them in both). */
 export const RegistrationBody = Type.Object(
@@ -38,17 +38,7 @@ export const RegistrationData = Type.Object({
     examples: ["0193b0a4-7c1e-7d2a-9f3e-2b8c4d5e6f70"],
   }),
   status: EnrollmentStatusField,
-  pending: Type.Array(
-    Type.Union([
-      Type.Literal("registration"),
-      Type.Literal("email_verification"),
-      Type.Literal("confirmation"),
-    ]),
-    {
-      description: "Requirements still open before the account is active.",
-      examples: [["email_verification", "confirmation"]],
-    },
-  ),
+  pending: PendingField,
   email_verification_sent: Type.Boolean({
     description:
       "Whether a verification link was mailed by this call (not when the address is already verified).",

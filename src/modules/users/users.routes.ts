@@ -5,6 +5,7 @@ import type { ProfileService } from "./profile.service.js";
 import {
   EnrollmentDate,
   EnrollmentStatusField,
+  PendingField,
   PhoneBody,
   profileExample,
   UserProfile,
@@ -28,17 +29,7 @@ const EnrollmentData = Type.Object({
   enrolled: Type.Boolean({ description: "Whether enrollment is complete.", examples: [false] }),
   enrollment_date: EnrollmentDate,
   status: EnrollmentStatusField,
-  pending: Type.Array(
-    Type.Union([
-      Type.Literal("registration"),
-      Type.Literal("email_verification"),
-      Type.Literal("confirmation"),
-    ]),
-    {
-      description: "Requirements still open, e.g. email_verification.",
-      examples: [["email_verification", "confirmation"]],
-    },
-  ),
+  pending: PendingField,
 });
 
 const IsEnrolledData = Type.Object({

@@ -78,3 +78,16 @@ export const profileExample = {
   ],
   created_at: "2026-01-15T09:58:00.000Z",
 };
+
+/** Requirements still open on the way to (or after) enrollment. */
+export const PendingField = Type.Array(
+  Type.Union([
+    Type.Literal("registration"),
+    Type.Literal("email_verification"),
+    Type.Literal("confirmation"),
+  ]),
+  {
+    description: "Requirements still open, e.g. email_verification.",
+    examples: [["email_verification", "confirmation"]],
+  },
+);
