@@ -68,7 +68,16 @@ export function createServices(infra: Infrastructure) {
   const sessions = createSessionService({ db, clock, config, signingKeys, devices, users, audit });
   // Apart from organizations: it needs users, which itself needs organizations (profiles).
   const memberships = createMembershipService({ db, clock, users, organizations, audit });
-  const faceAuth = createFaceAuthService({ db, clock, config, push: infra.push, users, devices, audit });
+  const faceAuth = createFaceAuthService({
+    db,
+    clock,
+    config,
+    push: infra.push,
+    users,
+    devices,
+    audit,
+    rateLimiter: infra.rateLimiter,
+  });
   // All mail leaves through the outbox; its worker is started by `serve`, not here.
   const outbox = createOutbox({ db, clock, email: infra.email, logger });
   const emailVerification = createEmailVerificationService({

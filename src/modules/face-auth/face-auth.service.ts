@@ -2,9 +2,11 @@ import type { Kysely } from "kysely";
 import type { Config } from "../../config/config.js";
 import { addSeconds, type Clock } from "../../core/clock.js";
 import { randomToken, safeEqual, sha256Hex } from "../../core/crypto.js";
+import { commonErrors } from "../../core/errors.js";
 import { newId } from "../../core/ids.js";
 import { ProviderError } from "../../providers/provider-error.js";
 import type { PushSender } from "../../providers/push/push.js";
+import type { RateLimiter } from "../../rate-limit/rate-limiter.js";
 import type { Database } from "../../storage/schema.js";
 import type { Actor, AuditLog } from "../audit/audit.service.js";
 import type { DeviceService } from "../devices/devices.service.js";
@@ -12,6 +14,10 @@ import { userErrors } from "../users/users.errors.js";
 import type { PhoneInput, UserProfile, UserService } from "../users/users.service.js";
 import { faceAuthErrors } from "./face-auth.errors.js";
 import * as repo from "./face-auth.repository.js";
+
+/** At most this many auth requests (pushes) per user in PUSH_WINDOW_SECONDS. */
+const PUSHES_PER_USER = 10;
+const PUSH_WINDOW_SECONDS = 600;
 
 /** The result of a completed face authentication, for the relying party. */
 export interface AuthResult {
@@ -34,6 +40,7 @@ export function createFaceAuthService(deps: {
   users: UserService;
   devices: DeviceService;
   audit: AuditLog;
+  rateLimiter: RateLimiter;
 }) {
   const { db, clock, config } = deps;
 
@@ -51,6 +58,12 @@ export function createFaceAuthService(deps: {
     if (enrollment.status === "disabled") throw userErrors.create("ACCOUNT_DISABLED");
     const device = enrollment.enrolled ? await deps.devices.findActive(user.id) : undefined;
     if (!device) throw faceAuthErrors.create("USER_NOT_ENROLLED");
+    // Every request buzzes the user's phone: a relying party (or a leaked key) must not be able
+    // to flood it.
+    const limitKey = `faceauth:user:${user.id}`;
+    const limit = await deps.rateLimiter.hit(limitKey, PUSHES_PER_USER, PUSH_WINDOW_SECONDS);
+    if (!limit.allowed)
+      throw commonErrors.create("RATE_LIMITED", { retryAfterSeconds: limit.retryAfterSeconds });
 
     const now = clock.now();
     const authToken = randomToken(32);
@@ -78,6 +91,7 @@ export function createFaceAuthService(deps: {
       });
     } catch (error) {
       await repo.deleteAuthRequest(db, row.id);
+      await deps.rateLimiter.undo(limitKey);
       if (error instanceof ProviderError) {
         throw faceAuthErrors.create("PUSH_DELIVERY_FAILED", { cause: error });
       }

@@ -197,6 +197,21 @@ describe.each(engines)("face authentication on %s", (engine) => {
     expect(res.json().code).toBe("ACCOUNT_DISABLED");
   });
 
+  it("caps pushes per user: the eleventh request in ten minutes is 429 RATE_LIMITED and pushes nothing", async () => {
+    const user = await seedUser();
+    t.push.failNext();
+    expect((await t.post("/biometric-auth-request", { mobile: user.e164 })).statusCode).toBe(502);
+    for (let i = 0; i < 10; i++) await openRequest(user.mobile);
+    const pushed = t.push.sent.length;
+    const res = await t.post("/biometric-auth-request", { mobile: user.e164 });
+    expect(res.statusCode).toBe(429);
+    expect(res.json().code).toBe("RATE_LIMITED");
+    expect(Number(res.headers["retry-after"])).toBeGreaterThan(0);
+    expect(t.push.sent).toHaveLength(pushed);
+    t.clock.advance(601);
+    await openRequest(user.mobile);
+  });
+
   it("answers 502 PUSH_DELIVERY_FAILED and keeps no request when the push fails", async () => {
     const user = await seedUser();
     t.push.failNext();
