@@ -7,6 +7,7 @@ import { apiKeysCommand } from "./api-keys.cli.js";
 import { devicesCommand } from "./devices.cli.js";
 import { type CliIo, CliUsageError } from "./io.js";
 import { keysCommand } from "./keys.cli.js";
+import { mailCommand } from "./mail.cli.js";
 import { orgsCommand } from "./orgs.cli.js";
 import { serve } from "./serve.js";
 import { supportCommand } from "./support.cli.js";
@@ -30,6 +31,8 @@ const USAGE = `usage: mobile-apis [command]
   devices list [--json]                   the blocked devices
   support list [--open] [--json]          support tickets, oldest first
   support close ID
+  mail status [--json]                    mail in the outbox by state (pending, sent, failed)
+  mail retry-failed                       queue again the mail given up after its last retry
 `;
 
 type Options = Record<string, string | boolean | undefined>;
@@ -42,6 +45,7 @@ const commands: Record<string, Command> = {
   orgs: orgsCommand,
   devices: devicesCommand,
   support: supportCommand,
+  mail: mailCommand,
 };
 
 export const consoleIo: CliIo = {

@@ -58,3 +58,24 @@ export async function updateClaimed(
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
+
+/** Puts every mail that was given up back in the queue, due now; returns how many. */
+export async function requeueFailed(db: Db, now: string): Promise<number> {
+  const result = await db
+    .updateTable("mail_outbox")
+    .set({ status: "pending", attempts: 0, next_attempt_at: now, locked_until: null })
+    .where("status", "=", "failed")
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** How many mails are in each state. */
+export async function countByStatus(db: Db): Promise<{ status: string; count: number }[]> {
+  const rows = await db
+    .selectFrom("mail_outbox")
+    .select(["status", (eb) => eb.fn.countAll<number>().as("count")])
+    .groupBy("status")
+    .orderBy("status")
+    .execute();
+  return rows.map((r) => ({ status: r.status, count: Number(r.count) }));
+}

@@ -173,6 +173,16 @@ export function createOutbox(deps: {
       run();
     },
 
+    /** Operators: queue again the mail given up after the last retry (e.g. after a long SMTP outage). */
+    retryFailed(): Promise<number> {
+      return repo.requeueFailed(db, clock.now().toISOString());
+    },
+
+    /** Operators: how many mails are pending, sent and failed. */
+    counts(): Promise<{ status: string; count: number }[]> {
+      return repo.countByStatus(db);
+    },
+
     /** Stops the loop and waits for a pass in progress to finish. */
     async stop(): Promise<void> {
       if (timer) clearInterval(timer);
