@@ -12,13 +12,13 @@ declare module "fastify" {
   }
   interface FastifyRequest {
     /** The verified access token's subject, when the request carried one. */
-    tokenSubject: { userId: string; deviceId: string } | null;
+    tokenSubject: { userId: string; deviceId: string; e164: string } | null;
   }
 }
 
 /** What the check needs from the sessions module. */
 export interface AccessTokenVerifier {
-  verifyAccessToken(token: string): Promise<{ userId: string; deviceId: string }>;
+  verifyAccessToken(token: string): Promise<{ userId: string; deviceId: string; e164: string }>;
 }
 
 /**
@@ -40,21 +40,22 @@ export function installBearerAuth(
     const body = (request.body ?? {}) as { mobile?: unknown; country_code?: unknown };
     const named =
       typeof body.mobile === "string"
-        ? await deps.users.findByPhone({
+        ? {
             mobile: body.mobile,
             country_code: typeof body.country_code === "string" ? body.country_code : undefined,
-          })
+          }
         : undefined;
 
     if (header === undefined) {
       // Support messages from people without an account cannot carry a token.
-      if (scoped === "if-known" && !named) return;
+      if (scoped === "if-known" && !(named && (await deps.users.findByPhone(named)))) return;
       throw sessionErrors.create("TOKEN_REQUIRED");
     }
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match?.[1]) throw sessionErrors.create("TOKEN_INVALID");
     const subject = await deps.sessions.verifyAccessToken(match[1]);
-    if (typeof body.mobile === "string" && named?.id !== subject.userId) {
+    // The token's user was loaded by the verification: compare numbers, no second lookup.
+    if (named && deps.users.phoneOf(named).e164 !== subject.e164) {
       throw sessionErrors.create("TOKEN_USER_MISMATCH");
     }
     request.tokenSubject = subject;

@@ -197,7 +197,7 @@ export function createSessionService(deps: {
      * still the user's active, unblocked device and the account not disabled (replacing or
      * blocking a device, or disabling the account, stops its tokens at once, not in 15 minutes).
      */
-    async verifyAccessToken(token: string): Promise<{ userId: string; deviceId: string }> {
+    async verifyAccessToken(token: string): Promise<{ userId: string; deviceId: string; e164: string }> {
       const { sub, did } = await signingKeys.verify(token);
       const device = await devices.findById(did);
       if (!device || device.user_id !== sub || device.status !== "active") {
@@ -206,8 +206,9 @@ export function createSessionService(deps: {
       // Blocking a device or disabling an account takes effect at once, not when the token expires.
       await devices.assertNotBlocked(device.imei);
       const user = await users.findById(sub);
-      if (user?.status === "disabled") throw userErrors.create("ACCOUNT_DISABLED");
-      return { userId: sub, deviceId: did };
+      if (!user) throw sessionErrors.create("TOKEN_INVALID");
+      if (user.status === "disabled") throw userErrors.create("ACCOUNT_DISABLED");
+      return { userId: sub, deviceId: did, e164: user.e164 };
     },
   };
 }

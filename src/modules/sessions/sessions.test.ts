@@ -137,6 +137,7 @@ describe.each(engines)("sessions on %s", (engine) => {
     expect(await t.app.services.sessions.verifyAccessToken(next.access_token)).toEqual({
       userId: s.userId,
       deviceId: s.deviceId,
+      e164: expect.stringMatching(/^\+\d+$/),
     });
 
     const audit = await t.db
@@ -300,6 +301,7 @@ describe.each(engines)("sessions on %s", (engine) => {
     expect(await t.app.services.sessions.verifyAccessToken(s.tokens.access_token)).toEqual({
       userId: s.userId,
       deviceId: s.deviceId,
+      e164: expect.stringMatching(/^\+\d+$/),
     });
     t.clock.advance(901);
     expect(await codeOf(t.app.services.sessions.verifyAccessToken(s.tokens.access_token))).toBe(
